@@ -1,0 +1,98 @@
+"""Forms of the admin's complaint pages; they collect input and hand it to the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.models import Category, Channel, Risk, Severity, SpecialFlag
+from kesu.complaints.presets import PRESETS
+from kesu.complaints.workflow import ACTION_LABELS, KIND_LABELS, Action, action_payload
+
+
+class ComplaintReceiveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()]
+    )
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    contact_name = forms.CharField(label=_("complainant name"), max_length=100)
+    contact_phone = forms.CharField(label=_("complainant phone"), max_length=30, required=False)
+    contact_email = forms.CharField(label=_("complainant email"), max_length=254, required=False)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea, max_length=settings.KESU_MAX_TEXT_LENGTH
+    )
+    demands = forms.CharField(
+        label=_("demands"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=settings.KESU_MAX_TEXT_LENGTH,
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
+    )
+    severity = forms.ChoiceField(
+        label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL
+    )
+    risk = forms.ChoiceField(label=_("risk"), choices=Risk.choices, initial=Risk.LOW)
+    received_at = forms.DateTimeField(
+        label=_("received at"),
+        required=False,
+        help_text=_("Only when it arrived earlier than now, e.g. 2026-11-20 09:30."),
+    )
+    special_flags = forms.MultipleChoiceField(
+        label=_("special customer flags"),
+        choices=SpecialFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["category"] = data["category"].code if data["category"] else None
+        return data
+
+
+class ComplaintActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("action"))
+    text = forms.CharField(
+        label=_("reason, solution, answer or note"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=settings.KESU_MAX_TEXT_LENGTH,
+    )
+    assignee = forms.CharField(label=_("assignee (username)"), max_length=150, required=False)
+    org_unit = forms.CharField(label=_("responsible unit (code)"), max_length=40, required=False)
+    is_satisfied = forms.NullBooleanField(label=_("customer satisfied"), required=False)
+    satisfaction = forms.IntegerField(
+        label=_("satisfaction (1–5)"), min_value=1, max_value=5, required=False
+    )
+    is_public = forms.BooleanField(label=_("visible to the customer"), required=False)
+
+    def __init__(self, *args, actions: list[Action], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(a.value, ACTION_LABELS[a]) for a in actions]
+
+    def payload(self) -> tuple[Action, dict]:
+        """The action and the payload its service takes, from what was filled in."""
+        action = Action(self.cleaned_data["action"])
+        data = self.cleaned_data
+        return action, action_payload(
+            action,
+            text=data["text"],
+            assignee=data["assignee"],
+            org_unit=data["org_unit"],
+            is_satisfied=data["is_satisfied"],
+            satisfaction=data["satisfaction"],
+            is_public=data["is_public"],
+        )
+
+
+class PresetLoadForm(forms.Form):
+    preset = forms.ChoiceField(
+        label=_("preset"),
+        choices=[(name, f"{name} · {title}") for name, (title, _tree) in PRESETS.items()],
+    )

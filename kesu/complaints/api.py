@@ -1,0 +1,195 @@
+"""/api/v1/complaints: thin endpoints that parse, call one service, and present."""
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from kesu.complaints import presenters
+from kesu.complaints.schemas import (
+    AnswerIn,
+    ApproveIn,
+    AssignIn,
+    CategoryOut,
+    CloseIn,
+    ComplaintCreateIn,
+    ComplaintDetailOut,
+    ComplaintFilterIn,
+    ComplaintListItemOut,
+    ComplaintUpdateIn,
+    ErrorOut,
+    FollowUpIn,
+    NoteIn,
+    NoteOptionalIn,
+    ProposeIn,
+    ReasonIn,
+    TimelineEventOut,
+)
+from kesu.complaints.selectors import (
+    ComplaintFilters,
+    category_list_active,
+    complaint_get_for_user,
+    complaint_list_for_user,
+    complaint_timeline,
+)
+from kesu.complaints.services import complaint_perform, complaint_receive, complaint_update
+from kesu.complaints.workflow import Action
+
+router = Router(tags=["complaints"])
+
+_ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
+_DETAIL = {200: ComplaintDetailOut, **_ERRORS}
+
+
+@router.post("/complaints", response={201: ComplaintDetailOut, **_ERRORS})
+def create_complaint(request: HttpRequest, payload: ComplaintCreateIn):
+    data = payload.dict()
+    contact = data.pop("complainant")
+    complaint = complaint_receive(
+        actor=request.user,
+        contact_name=contact["name"],
+        contact_phone=contact["phone"],
+        contact_email=contact["email"],
+        **data,
+    )
+    return 201, presenters.complaint_detail(complaint, user=request.user)
+
+
+@router.get("/complaints", response=list[ComplaintListItemOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_complaints(request: HttpRequest, filters: Query[ComplaintFilterIn]):
+    queryset = complaint_list_for_user(
+        user=request.user, filters=ComplaintFilters(**filters.dict())
+    )
+    return _PresentedQuerySet(queryset)
+
+
+class _PresentedQuerySet:
+    """Lets the paginator slice and count in SQL, presenting only the page it keeps."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return [presenters.complaint_list_item(c) for c in self.queryset[key]]
+
+
+@router.get("/complaints/{number}", response=_DETAIL)
+def get_complaint(request: HttpRequest, number: str):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    return presenters.complaint_detail(complaint, user=request.user)
+
+
+@router.patch("/complaints/{number}", response=_DETAIL)
+def update_complaint(request: HttpRequest, number: str, payload: ComplaintUpdateIn):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    complaint = complaint_update(
+        complaint=complaint, actor=request.user, changes=changes, expected_version=version
+    )
+    return presenters.complaint_detail(complaint, user=request.user)
+
+
+@router.get("/complaints/{number}/timeline", response={200: list[TimelineEventOut], **_ERRORS})
+def get_timeline(request: HttpRequest, number: str):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    return [presenters.timeline_event(event) for event in complaint_timeline(complaint=complaint)]
+
+
+def _act(request: HttpRequest, number: str, action: Action, payload) -> dict:
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    data = payload.dict()
+    version = data.pop("version", None)
+    complaint = complaint_perform(
+        complaint=complaint,
+        actor=request.user,
+        action=action,
+        payload=data,
+        expected_version=version,
+    )
+    return presenters.complaint_detail(complaint, user=request.user)
+
+
+@router.post("/complaints/{number}/accept", response=_DETAIL)
+def accept_complaint(request: HttpRequest, number: str, payload: NoteOptionalIn):
+    return _act(request, number, Action.ACCEPT, payload)
+
+
+@router.post("/complaints/{number}/reject", response=_DETAIL)
+def reject_complaint(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, Action.REJECT, payload)
+
+
+@router.post("/complaints/{number}/assign", response=_DETAIL)
+def assign_complaint(request: HttpRequest, number: str, payload: AssignIn):
+    return _act(request, number, Action.ASSIGN, payload)
+
+
+@router.post("/complaints/{number}/start", response=_DETAIL)
+def start_complaint(request: HttpRequest, number: str, payload: NoteOptionalIn):
+    return _act(request, number, Action.START, payload)
+
+
+@router.post("/complaints/{number}/propose", response=_DETAIL)
+def propose_solution(request: HttpRequest, number: str, payload: ProposeIn):
+    return _act(request, number, Action.PROPOSE, payload)
+
+
+@router.post("/complaints/{number}/approve", response=_DETAIL)
+def approve_solution(request: HttpRequest, number: str, payload: ApproveIn):
+    return _act(request, number, Action.APPROVE, payload)
+
+
+@router.post("/complaints/{number}/return", response=_DETAIL)
+def return_solution(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, Action.RETURN, payload)
+
+
+@router.post("/complaints/{number}/answer", response=_DETAIL)
+def answer_complaint(request: HttpRequest, number: str, payload: AnswerIn):
+    return _act(request, number, Action.ANSWER, payload)
+
+
+@router.post("/complaints/{number}/follow-up", response=_DETAIL)
+def follow_up_complaint(request: HttpRequest, number: str, payload: FollowUpIn):
+    return _act(request, number, Action.FOLLOW_UP, payload)
+
+
+@router.post("/complaints/{number}/close", response=_DETAIL)
+def close_complaint(request: HttpRequest, number: str, payload: CloseIn):
+    return _act(request, number, Action.CLOSE, payload)
+
+
+@router.post("/complaints/{number}/reopen", response=_DETAIL)
+def reopen_complaint(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, Action.REOPEN, payload)
+
+
+@router.post("/complaints/{number}/escalate", response=_DETAIL)
+def escalate_complaint(request: HttpRequest, number: str, payload: ReasonIn):
+    return _act(request, number, Action.ESCALATE, payload)
+
+
+@router.post("/complaints/{number}/notes", response={201: ComplaintDetailOut, **_ERRORS})
+def add_note(request: HttpRequest, number: str, payload: NoteIn):
+    return 201, _act(request, number, Action.NOTE, payload)
+
+
+@router.get("/categories", response=list[CategoryOut], tags=["categories"])
+def list_categories(request: HttpRequest):
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "name_en": c.name_en,
+            "parent": c.parent.code if c.parent else None,
+            "preset": c.preset,
+        }
+        for c in category_list_active()
+    ]

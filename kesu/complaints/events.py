@@ -1,0 +1,109 @@
+"""Timeline constructors: every change to a case writes exactly one of these, in the same
+transaction, naming the actor (None for the system)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max
+
+from kesu.accounts.models import User
+from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.core import clock
+
+Type = ComplaintEvent.Type
+
+
+def _append(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    type: str,
+    is_public: bool = False,
+    from_status: str = "",
+    to_status: str = "",
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    # The caller holds the case's row lock, so the next sequence number is ours alone.
+    last = ComplaintEvent.objects.filter(complaint=complaint).aggregate(last=Max("sequence"))
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        sequence=(last["last"] or 0) + 1,
+        type=type,
+        actor=actor,
+        created_at=clock.now(),
+        is_public=is_public,
+        from_status=from_status,
+        to_status=to_status,
+        message=message,
+        data=data or {},
+    )
+
+
+def complaint_received_event(
+    *, complaint: Complaint, actor: User | None, data: dict[str, Any]
+) -> ComplaintEvent:
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=Type.RECEIVED,
+        is_public=True,
+        to_status=complaint.status,
+        data=data,
+    )
+
+
+# Which transitions the customer sees on their timeline: decisions about them, not internals.
+_PUBLIC_TRANSITIONS = frozenset(
+    {Type.ACCEPTED, Type.REJECTED, Type.ANSWERED, Type.FOLLOWED_UP, Type.CLOSED, Type.REOPENED}
+)
+
+
+def complaint_transitioned_event(
+    *,
+    complaint: Complaint,
+    actor: User,
+    type: str,
+    from_status: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=type,
+        is_public=type in _PUBLIC_TRANSITIONS,
+        from_status=from_status,
+        to_status=complaint.status,
+        message=message,
+        data=data,
+    )
+
+
+def complaint_updated_event(
+    *, complaint: Complaint, actor: User, changes: dict[str, list[Any]]
+) -> ComplaintEvent:
+    return _append(complaint=complaint, actor=actor, type=Type.UPDATED, data={"changes": changes})
+
+
+def complaint_escalated_event(
+    *, complaint: Complaint, actor: User, reason: str, changes: dict[str, list[Any]]
+) -> ComplaintEvent:
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=Type.ESCALATED,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        message=reason,
+        data={"changes": changes},
+    )
+
+
+def complaint_note_added_event(
+    *, complaint: Complaint, actor: User, text: str, is_public: bool
+) -> ComplaintEvent:
+    return _append(
+        complaint=complaint, actor=actor, type=Type.NOTE_ADDED, is_public=is_public, message=text
+    )

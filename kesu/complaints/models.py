@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.workflow import KIND_LABELS, STATUS_LABELS, Status
+from kesu.core.models import TimeStampedModel
+
+
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    return [(key.value, label) for key, label in labels.items()]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    PORTAL = "portal", _("Online portal")
+    EMAIL = "email", _("Email")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+    OPINION_BOOK = "opinion_book", _("Opinion book")
+    SOCIAL = "social", _("Social media")
+    THIRD_PARTY = "third_party", _("Third party")
+
+
+class Severity(models.TextChoices):
+    GENERAL = "general", _("General")
+    IMPORTANT = "important", _("Important")
+    URGENT = "urgent", _("Urgent")
+
+
+class Risk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class SpecialFlag(models.TextChoices):
+    ELDERLY = "elderly", _("Elderly")
+    DISABLED = "disabled", _("Disabled")
+    MINOR = "minor", _("Minor")
+    PREGNANT = "pregnant", _("Pregnant")
+    FOREIGNER = "foreigner", _("Foreign national")
+    VIP = "vip", _("Key customer")
+
+
+class Category(models.Model):
+    """A node of the two-level taxonomy (A 服务态度 → A01 …), loaded from a preset."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    preset = models.CharField(_("preset"), max_length=30, blank=True, db_index=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Complaint(TimeStampedModel):
+    """One case: a complaint, an inquiry or a suggestion, from receipt to archive."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=_choices(KIND_LABELS))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=_choices(STATUS_LABELS),
+        default=Status.RECEIVED.value,
+        editable=False,
+    )
+    received_at = models.DateTimeField(_("received at"))
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    # The contact as the customer gave it for this case; the customer record may change later.
+    contact_name = models.CharField(_("complainant name"), max_length=100)
+    contact_phone = models.CharField(_("complainant phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("complainant email"), blank=True)
+
+    service_item = models.CharField(_("service item"), max_length=200, blank=True)
+    staff_involved = models.CharField(_("staff involved"), max_length=200, blank=True)
+    incident_at = models.DateTimeField(_("incident time"), null=True, blank=True)
+    incident_place = models.CharField(_("incident place"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    demands = models.TextField(_("demands"), blank=True)
+    amount_involved = models.DecimalField(
+        _("amount involved"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    special_flags = models.JSONField(_("special customer flags"), default=list, blank=True)
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    severity = models.CharField(
+        _("severity"), max_length=20, choices=Severity.choices, default=Severity.GENERAL
+    )
+    risk = models.CharField(_("risk"), max_length=20, choices=Risk.choices, default=Risk.LOW)
+
+    intake_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("received at unit"),
+        on_delete=models.PROTECT,
+        related_name="received_complaints",
+    )
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_complaints",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_complaints",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_complaints",
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+
+    solution = models.TextField(_("proposed solution"), blank=True)
+    answer = models.TextField(_("answer to the customer"), blank=True)
+    is_customer_satisfied = models.BooleanField(_("customer satisfied"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Bumped by every change; a client that sends the version it saw cannot overwrite a newer one.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["org_unit", "status"]),
+            models.Index(fields=["intake_unit", "status"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes, so that no code path can rewrite the timeline."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("the timeline is append-only: events cannot be updated")
+
+    def delete(self):
+        raise RuntimeError("the timeline is append-only: events cannot be deleted")
+
+
+class ComplaintEvent(models.Model):
+    """One row of a case's timeline. Append-only: nothing edits or deletes it.
+
+    Beyond these guards, PostgreSQL refuses UPDATE and DELETE on the table by trigger.
+    """
+
+    class Type(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Not accepted")
+        UPDATED = "updated", _("Fields changed")
+        ASSIGNED = "assigned", _("Assigned")
+        STARTED = "started", _("Handling started")
+        PROPOSED = "proposed", _("Solution proposed")
+        APPROVED = "approved", _("Solution approved")
+        RETURNED = "returned", _("Solution returned")
+        ANSWERED = "answered", _("Answered")
+        FOLLOWED_UP = "followed_up", _("Revisit recorded")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        ESCALATED = "escalated", _("Escalated")
+        NOTE_ADDED = "note_added", _("Note")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"))
+    is_public = models.BooleanField(_("visible to the customer"), default=False)
+    from_status = models.CharField(_("status before"), max_length=20, blank=True)
+    to_status = models.CharField(_("status after"), max_length=20, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    # {"changes": {"field": [before, after]}, "reason": …, …}: whatever the step recorded.
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["complaint", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "sequence"], name="unique_event_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}#{self.sequence} {self.type}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise RuntimeError("the timeline is append-only: an event cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("the timeline is append-only: an event cannot be deleted")
+
+
+class NumberSequence(models.Model):
+    """The last number handed out per prefix and day (TS20261123 → 17)."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

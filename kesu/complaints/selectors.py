@@ -1,0 +1,96 @@
+"""Reads of complaints: every interface lists and fetches cases through these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from kesu.accounts.models import User
+from kesu.complaints.access import access_complaint_for_user, complaint_roles_for, complaint_scope_q
+from kesu.complaints.models import Category, Complaint, ComplaintEvent
+from kesu.complaints.workflow import Action, allowed_actions
+
+_RELATED = ("customer", "category", "org_unit", "intake_unit", "owner", "created_by")
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    risk: str | None = None
+    org_unit: str | None = None
+    owner: str | None = None
+    channel: str | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    q: str | None = None
+
+
+def complaint_list_for_user(*, user: User, filters: ComplaintFilters) -> QuerySet[Complaint]:
+    """The cases `user` may see that match `filters`, newest first."""
+    queryset = Complaint.objects.filter(complaint_scope_q(user)).select_related(*_RELATED)
+    exact = {
+        "status": filters.status,
+        "kind": filters.kind,
+        "severity": filters.severity,
+        "risk": filters.risk,
+        "channel": filters.channel,
+        "owner__username": filters.owner,
+    }
+    queryset = queryset.filter(**{key: value for key, value in exact.items() if value})
+    if filters.category:
+        # A top-level code (A) matches its sub-categories (A01, A02 …) too.
+        queryset = queryset.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.org_unit:
+        queryset = queryset.filter(
+            Q(org_unit__code=filters.org_unit) | Q(intake_unit__code=filters.org_unit)
+        )
+    if filters.received_from:
+        queryset = queryset.filter(received_at__gte=filters.received_from)
+    if filters.received_to:
+        queryset = queryset.filter(received_at__lt=filters.received_to)
+    if filters.q:
+        text = filters.q.strip()
+        queryset = queryset.filter(
+            Q(number__icontains=text)
+            | Q(contact_name__icontains=text)
+            | Q(contact_phone__contains=text)
+            | Q(description__icontains=text)
+            | Q(demands__icontains=text)
+        )
+    return queryset.order_by("-received_at", "-pk")
+
+
+def complaint_get_for_user(*, number: str, user: User) -> Complaint:
+    """One case by number, if `user` may see it (else NotFound)."""
+    return access_complaint_for_user(
+        number=number, user=user, queryset=Complaint.objects.select_related(*_RELATED)
+    )
+
+
+def complaint_timeline(
+    *, complaint: Complaint, public_only: bool = False
+) -> QuerySet[ComplaintEvent]:
+    """The case's events in order; the customer's view keeps only the public ones."""
+    events = complaint.events.select_related("actor").order_by("sequence")
+    return events.filter(is_public=True) if public_only else events
+
+
+def complaint_actions_for_user(*, complaint: Complaint, user: User) -> list[Action]:
+    """What `user` may do to the case now (for the interfaces to offer)."""
+    return allowed_actions(
+        status=complaint.status,
+        kind=complaint.kind,
+        roles=complaint_roles_for(user, complaint),
+        is_owner=complaint.owner_id == user.pk,
+    )
+
+
+def category_list_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent")

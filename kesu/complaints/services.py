@@ -1,0 +1,834 @@
+"""Everything Kesu can do to a complaint. The only module that changes a case's status.
+
+Each service locks the case, asks workflow.check_transition, changes the row and writes one
+timeline event, all in one transaction: a refused step leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.accounts.models import OrgUnit, User
+from kesu.accounts.roles import Role
+from kesu.accounts.selectors import escalation_chain, user_home_unit, user_role_assignments
+from kesu.complaints import events
+from kesu.complaints.access import can_see_complaint, complaint_roles_for
+from kesu.complaints.models import Category, Channel, Complaint, Risk, Severity, SpecialFlag
+from kesu.complaints.numbering import allocate_number
+from kesu.complaints.presets import PRESETS
+from kesu.complaints.workflow import (
+    Action,
+    Kind,
+    Transition,
+    check_edit,
+    check_transition,
+    escalation_target,
+)
+from kesu.core import clock
+from kesu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kesu.customers.contacts import normalize_email, normalize_phone
+from kesu.customers.services import customer_match_or_create
+
+Type = events.Type
+
+
+# --- validation helpers shared by intake and edits -------------------------------------------
+
+
+def _require_choice(field: str, value: str, choices: list[str]) -> str:
+    if value not in choices:
+        raise ValidationFailed(
+            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
+            fields={field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}},
+        )
+    return value
+
+
+def _require_length(field: str, value: str, *, maximum: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(
+            _("%(field)s is required.") % {"field": field},
+            fields={field: _("This field is required.")},
+        )
+    if len(value) > maximum:
+        raise ValidationFailed(
+            _("%(field)s is longer than %(maximum)s characters.")
+            % {"field": field, "maximum": maximum},
+            fields={field: _("At most %(maximum)s characters.") % {"maximum": maximum}},
+        )
+    return value
+
+
+def category_for_code(code: str) -> Category:
+    """The active category with this code, or a validation error naming the field."""
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise ValidationFailed(
+            _("Unknown category “%(code)s”.") % {"code": code},
+            fields={"category": _("No active category has this code.")},
+        )
+    return category
+
+
+def _normalized_contact(phone: str, email: str) -> tuple[str, str]:
+    errors = {}
+    try:
+        phone = normalize_phone(phone)
+    except ValueError as error:
+        errors["complainant.phone"] = str(error)
+    try:
+        email = normalize_email(email)
+    except ValueError as error:
+        errors["complainant.email"] = str(error)
+    if errors:
+        raise ValidationFailed(_("The contact details are not valid."), fields=errors)
+    return phone, email
+
+
+def _check_not_future(field: str, moment: dt.datetime | None) -> None:
+    if moment is None:
+        return
+    if timezone.is_naive(moment):
+        raise ValidationFailed(
+            _("%(field)s needs a time zone.") % {"field": field},
+            fields={field: _("Give a time with its offset, e.g. +08:00.")},
+        )
+    if moment > clock.now():
+        raise ValidationFailed(
+            _("%(field)s cannot be in the future.") % {"field": field},
+            fields={field: _("Cannot be in the future.")},
+        )
+
+
+def _check_flags(flags: list[str]) -> list[str]:
+    for flag in flags:
+        _require_choice("special_flags", flag, SpecialFlag.values)
+    return sorted(set(flags))
+
+
+def _check_amount(amount: Decimal | None) -> Decimal | None:
+    if amount is not None and (amount < 0 or amount >= Decimal("1e12")):
+        raise ValidationFailed(
+            _("The amount involved is out of range."),
+            fields={"amount_involved": _("Between 0 and 999,999,999,999.99.")},
+        )
+    return amount
+
+
+def _intake_unit_for(actor: User, code: str | None) -> OrgUnit:
+    home = user_home_unit(actor)
+    if not code:
+        if home is None:
+            raise PermissionDenied(
+                _("You hold no role in any org unit, so you cannot register cases.")
+            )
+        return home
+    unit = OrgUnit.objects.filter(code=code, is_active=True).first()
+    if unit is None:
+        raise ValidationFailed(
+            _("Unknown org unit “%(code)s”.") % {"code": code},
+            fields={"intake_unit": _("Unknown org unit.")},
+        )
+    if not actor.is_superuser and not any(
+        unit.path.startswith(a.org_unit.path) for a in user_role_assignments(actor)
+    ):
+        raise ValidationFailed(
+            _("You cannot register cases for “%(unit)s”.") % {"unit": unit.name},
+            fields={"intake_unit": _("Not one of your org units.")},
+        )
+    return unit
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_receive(
+    *,
+    actor: User,
+    kind: str,
+    channel: str,
+    contact_name: str,
+    description: str,
+    contact_phone: str = "",
+    contact_email: str = "",
+    demands: str = "",
+    category: str | None = None,
+    severity: str | None = None,
+    risk: str | None = None,
+    received_at: dt.datetime | None = None,
+    service_item: str = "",
+    staff_involved: str = "",
+    incident_at: dt.datetime | None = None,
+    incident_place: str = "",
+    amount_involved: Decimal | None = None,
+    special_flags: list[str] | None = None,
+    intake_unit: str | None = None,
+) -> Complaint:
+    """Register a case as received, number it, and link it to its customer."""
+    limit = settings.KESU_MAX_TEXT_LENGTH
+    _require_choice("kind", kind, [k.value for k in Kind])
+    _require_choice("channel", channel, Channel.values)
+    contact_name = _require_length("complainant.name", contact_name, maximum=100, required=True)
+    description = _require_length("description", description, maximum=limit, required=True)
+    demands = _require_length("demands", demands, maximum=limit)
+    service_item = _require_length("service_item", service_item, maximum=200)
+    staff_involved = _require_length("staff_involved", staff_involved, maximum=200)
+    incident_place = _require_length("incident_place", incident_place, maximum=200)
+    phone, email = _normalized_contact(contact_phone, contact_email)
+    category_row = category_for_code(category) if category else None
+    severity = (
+        _require_choice("severity", severity, Severity.values) if severity else Severity.GENERAL
+    )
+    risk = _require_choice("risk", risk, Risk.values) if risk else Risk.LOW
+    _check_not_future("received_at", received_at)
+    _check_not_future("incident_at", incident_at)
+    flags = _check_flags(special_flags or [])
+    amount_involved = _check_amount(amount_involved)
+    unit = _intake_unit_for(actor, intake_unit)
+
+    now = clock.now()
+    customer = customer_match_or_create(name=contact_name, phone=phone, email=email)
+    complaint = Complaint.objects.create(
+        number=allocate_number(kind=kind, day=clock.local_date(now)),
+        kind=kind,
+        channel=channel,
+        received_at=received_at or now,
+        customer=customer,
+        contact_name=contact_name,
+        contact_phone=phone,
+        contact_email=email,
+        service_item=service_item,
+        staff_involved=staff_involved,
+        incident_at=incident_at,
+        incident_place=incident_place,
+        description=description,
+        demands=demands,
+        amount_involved=amount_involved,
+        special_flags=flags,
+        category=category_row,
+        severity=severity,
+        risk=risk,
+        intake_unit=unit,
+        created_by=actor,
+    )
+    data: dict[str, Any] = {"channel": channel}
+    if received_at is not None:
+        # A letter or referral registered after the fact: the record says so.
+        data["received_at_given"] = received_at.isoformat()
+        data["registered_at"] = now.isoformat()
+    events.complaint_received_event(complaint=complaint, actor=actor, data=data)
+    return complaint
+
+
+# --- edits -----------------------------------------------------------------------------------
+
+EDITABLE_FIELDS = (
+    "category",
+    "severity",
+    "risk",
+    "received_at",
+    "service_item",
+    "staff_involved",
+    "incident_at",
+    "incident_place",
+    "description",
+    "demands",
+    "amount_involved",
+    "special_flags",
+)
+
+
+def _lock(complaint: Complaint, actor: User, expected_version: int | None) -> Complaint:
+    locked = (
+        Complaint.objects.select_for_update()
+        .select_related("org_unit", "intake_unit", "category", "owner")
+        .filter(pk=complaint.pk)
+        .first()
+    )
+    if locked is None or not can_see_complaint(actor, locked):
+        raise NotFound(f"no complaint {complaint.number}", code="complaint_not_found")
+    if expected_version is not None and expected_version != locked.version:
+        raise Conflict(
+            _(
+                "The case was changed by someone else (version %(theirs)s, you saw %(yours)s). "
+                "Reload it."
+            )
+            % {"theirs": locked.version, "yours": expected_version},
+            code="version_conflict",
+        )
+    return locked
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, Category):
+        return value.code
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _clean_edit(field: str, value: Any) -> Any:
+    limit = settings.KESU_MAX_TEXT_LENGTH
+    if field == "category":
+        return category_for_code(value) if value else None
+    if field == "severity":
+        return _require_choice("severity", value, Severity.values)
+    if field == "risk":
+        return _require_choice("risk", value, Risk.values)
+    if field in ("received_at", "incident_at"):
+        _check_not_future(field, value)
+        if field == "received_at" and value is None:
+            raise ValidationFailed(
+                _("received_at cannot be emptied."), fields={field: _("This field is required.")}
+            )
+        return value
+    if field == "description":
+        return _require_length(field, value, maximum=limit, required=True)
+    if field == "demands":
+        return _require_length(field, value, maximum=limit)
+    if field in ("service_item", "staff_involved", "incident_place"):
+        return _require_length(field, value, maximum=200)
+    if field == "amount_involved":
+        return _check_amount(value)
+    if field == "special_flags":
+        return _check_flags(value or [])
+    raise ValidationFailed(
+        _("“%(field)s” cannot be changed here.") % {"field": field},
+        fields={field: _("Not an editable field.")},
+    )
+
+
+@transaction.atomic
+def complaint_update(
+    *,
+    complaint: Complaint,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+) -> Complaint:
+    """Change a case's recorded fields; every change lands on the timeline with before/after."""
+    locked = _lock(complaint, actor, expected_version)
+    unknown = [field for field in changes if field not in EDITABLE_FIELDS]
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)},
+            fields={field: _("Not an editable field.") for field in unknown},
+        )
+    check_edit(
+        fields=changes.keys(),
+        status=locked.status,
+        roles=complaint_roles_for(actor, locked),
+        is_owner=locked.owner_id == actor.pk,
+    )
+    cleaned = {field: _clean_edit(field, value) for field, value in changes.items()}
+    diff = {}
+    for field, value in cleaned.items():
+        before = getattr(locked, field)
+        if before != value:
+            diff[field] = [_as_json(before), _as_json(value)]
+            setattr(locked, field, value)
+    if not diff:
+        return locked
+    locked.version += 1
+    locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
+    events.complaint_updated_event(complaint=locked, actor=actor, changes=diff)
+    return locked
+
+
+# --- transitions -----------------------------------------------------------------------------
+
+
+def _begin(
+    complaint: Complaint,
+    actor: User,
+    action: Action,
+    payload: dict[str, Any],
+    expected_version: int | None,
+) -> tuple[Complaint, Transition]:
+    locked = _lock(complaint, actor, expected_version)
+    transition = check_transition(
+        action,
+        status=locked.status,
+        kind=locked.kind,
+        roles=complaint_roles_for(actor, locked),
+        is_owner=locked.owner_id == actor.pk,
+        payload=payload,
+    )
+    return locked, transition
+
+
+def _finish(
+    locked: Complaint,
+    *,
+    actor: User,
+    transition: Transition,
+    fields: list[str],
+    event_type: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> Complaint:
+    from_status = locked.status
+    if transition.target is not None:
+        locked.status = transition.target.value
+    locked.version += 1
+    locked.save(update_fields=[*fields, "status", "version", "updated_at"])
+    events.complaint_transitioned_event(
+        complaint=locked,
+        actor=actor,
+        type=event_type,
+        from_status=from_status,
+        message=message,
+        data=data,
+    )
+    return locked
+
+
+def _text(field: str, value: str) -> str:
+    return _require_length(field, value, maximum=settings.KESU_MAX_TEXT_LENGTH)
+
+
+@transaction.atomic
+def complaint_accept(
+    *, complaint: Complaint, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """受理: the case is justified and within scope; the customer is promised a reply."""
+    locked, transition = _begin(complaint, actor, Action.ACCEPT, {}, expected_version)
+    locked.accepted_at = clock.now()
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=["accepted_at"],
+        event_type=Type.ACCEPTED,
+        message=_text("note", note),
+    )
+
+
+@transaction.atomic
+def complaint_reject(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """不予受理: the case ends here, and the customer is told why."""
+    locked, transition = _begin(
+        complaint, actor, Action.REJECT, {"reason": reason}, expected_version
+    )
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=[],
+        event_type=Type.REJECTED,
+        message=_text("reason", reason),
+    )
+
+
+def _assignable(assignee: User | str, org_unit: OrgUnit | str) -> tuple[User, OrgUnit]:
+    if isinstance(org_unit, str):
+        found = OrgUnit.objects.filter(code=org_unit, is_active=True).first()
+        if found is None:
+            raise ValidationFailed(
+                _("Unknown org unit “%(code)s”.") % {"code": org_unit},
+                fields={"org_unit": _("Unknown org unit.")},
+            )
+        org_unit = found
+    if isinstance(assignee, str):
+        found_user = User.objects.filter(username=assignee, is_active=True).first()
+        if found_user is None:
+            raise ValidationFailed(
+                _("Unknown user “%(username)s”.") % {"username": assignee},
+                fields={"assignee": _("No active user has this username.")},
+            )
+        assignee = found_user
+    if not assignee.is_active:
+        raise ValidationFailed(
+            _("The assignee is not active."), fields={"assignee": _("Inactive user.")}
+        )
+    # The owner must work in the responsible unit, or lead a unit above it.
+    if not any(
+        org_unit.path.startswith(a.org_unit.path)
+        and (a.org_unit_id == org_unit.pk or a.role in (Role.SUPERVISOR, Role.EXECUTIVE))
+        for a in user_role_assignments(assignee)
+    ):
+        raise ValidationFailed(
+            _("%(user)s does not work in %(unit)s.") % {"user": assignee, "unit": org_unit},
+            fields={"assignee": _("Not a member of the responsible unit.")},
+        )
+    return assignee, org_unit
+
+
+@transaction.atomic
+def complaint_assign(
+    *,
+    complaint: Complaint,
+    actor: User,
+    assignee: User | str | None = None,
+    org_unit: OrgUnit | str | None = None,
+    category: str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """分派: name the responsible unit and owner (the 三来处理反馈单). A complaint must be
+    classified first; the category may be given here."""
+    payload = {"assignee": assignee, "org_unit": org_unit}
+    locked, transition = _begin(complaint, actor, Action.ASSIGN, payload, expected_version)
+    assignee, org_unit = _assignable(assignee, org_unit)
+    fields = ["owner", "org_unit"]
+    data: dict[str, Any] = {
+        "changes": {
+            "owner": [locked.owner.username if locked.owner else None, assignee.username],
+            "org_unit": [locked.org_unit.code if locked.org_unit else None, org_unit.code],
+        }
+    }
+    if category:
+        new_category = category_for_code(category)
+        data["changes"]["category"] = [_as_json(locked.category), new_category.code]
+        locked.category = new_category
+        fields.append("category")
+    if locked.kind == Kind.COMPLAINT and locked.category is None:
+        raise ValidationFailed(
+            _("Classify the complaint before assigning it."),
+            fields={"category": _("This field is required.")},
+        )
+    locked.owner, locked.org_unit = assignee, org_unit
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=fields,
+        event_type=Type.ASSIGNED,
+        message=_text("note", note),
+        data=data,
+    )
+
+
+@transaction.atomic
+def complaint_start(
+    *, complaint: Complaint, actor: User, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """The owner takes the case up and begins the investigation."""
+    locked, transition = _begin(complaint, actor, Action.START, {}, expected_version)
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=[],
+        event_type=Type.STARTED,
+        message=_text("note", note),
+    )
+
+
+@transaction.atomic
+def complaint_propose(
+    *, complaint: Complaint, actor: User, solution: str = "", expected_version: int | None = None
+) -> Complaint:
+    """处理方案: the owner proposes a solution for the supervisor's approval."""
+    locked, transition = _begin(
+        complaint, actor, Action.PROPOSE, {"solution": solution}, expected_version
+    )
+    locked.solution = _text("solution", solution)
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=["solution"],
+        event_type=Type.PROPOSED,
+        message=locked.solution,
+    )
+
+
+@transaction.atomic
+def complaint_approve(
+    *, complaint: Complaint, actor: User, comment: str = "", expected_version: int | None = None
+) -> Complaint:
+    """主管批示: a supervisor approves the proposed solution."""
+    locked, transition = _begin(complaint, actor, Action.APPROVE, {}, expected_version)
+    if locked.owner_id == actor.pk:
+        # 回避: nobody approves their own solution.
+        raise PermissionDenied(_("You proposed this solution, so someone else must approve it."))
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=[],
+        event_type=Type.APPROVED,
+        message=_text("comment", comment),
+    )
+
+
+@transaction.atomic
+def complaint_return(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """A supervisor sends the solution back to the owner with the reason."""
+    locked, transition = _begin(
+        complaint, actor, Action.RETURN, {"reason": reason}, expected_version
+    )
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=[],
+        event_type=Type.RETURNED,
+        message=_text("reason", reason),
+    )
+
+
+@transaction.atomic
+def complaint_answer(
+    *, complaint: Complaint, actor: User, answer: str = "", expected_version: int | None = None
+) -> Complaint:
+    """答复: the decision and its reasons go to the customer."""
+    locked, transition = _begin(
+        complaint, actor, Action.ANSWER, {"answer": answer}, expected_version
+    )
+    locked.answer = _text("answer", answer)
+    locked.answered_at = clock.now()
+    if locked.owner_id is None:
+        locked.owner = actor
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=["answer", "answered_at", "owner"],
+        event_type=Type.ANSWERED,
+        message=locked.answer,
+    )
+
+
+@transaction.atomic
+def complaint_follow_up(
+    *,
+    complaint: Complaint,
+    actor: User,
+    note: str = "",
+    is_satisfied: bool | None = None,
+    satisfaction: int | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """回访: the revisit's outcome, satisfied or not, with an optional 1–5 rating."""
+    payload = {"note": note, "is_satisfied": is_satisfied}
+    locked, transition = _begin(complaint, actor, Action.FOLLOW_UP, payload, expected_version)
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise ValidationFailed(
+            _("Satisfaction is rated 1 to 5."), fields={"satisfaction": _("1 to 5.")}
+        )
+    locked.is_customer_satisfied = bool(is_satisfied)
+    locked.satisfaction = satisfaction
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=["is_customer_satisfied", "satisfaction"],
+        event_type=Type.FOLLOWED_UP,
+        message=_text("note", note),
+        data={"is_satisfied": bool(is_satisfied), "satisfaction": satisfaction},
+    )
+
+
+@transaction.atomic
+def complaint_close(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """结案. A customer who said they are not satisfied is reopened, not closed; only a
+    supervisor may close such a case, and only with a reason on the record."""
+    locked, transition = _begin(complaint, actor, Action.CLOSE, {}, expected_version)
+    if locked.is_customer_satisfied is False:
+        roles = complaint_roles_for(actor, locked)
+        if not roles & {Role.SUPERVISOR, Role.EXECUTIVE}:
+            raise Conflict(
+                _(
+                    "The customer is not satisfied: reopen the case, "
+                    "or ask a supervisor to close it."
+                ),
+                code="customer_not_satisfied",
+            )
+        if not reason.strip():
+            raise ValidationFailed(
+                _("Closing a case the customer is not satisfied with needs a reason."),
+                fields={"reason": _("This field is required.")},
+            )
+    locked.closed_at = clock.now()
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=["closed_at"],
+        event_type=Type.CLOSED,
+        message=_text("reason", reason),
+    )
+
+
+@transaction.atomic
+def complaint_reopen(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """Back to handling "until the customer is satisfied" (直至客户满意为止)."""
+    locked, transition = _begin(
+        complaint, actor, Action.REOPEN, {"reason": reason}, expected_version
+    )
+    locked.closed_at = None
+    locked.is_customer_satisfied = None
+    fields = ["closed_at", "is_customer_satisfied"]
+    if locked.owner_id is None:
+        locked.owner = actor
+        fields.append("owner")
+    return _finish(
+        locked,
+        actor=actor,
+        transition=transition,
+        fields=fields,
+        event_type=Type.REOPENED,
+        message=_text("reason", reason),
+    )
+
+
+@transaction.atomic
+def complaint_escalate(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """升级: raise the level and hand the case to the next supervisor up the org tree."""
+    locked, _transition = _begin(
+        complaint, actor, Action.ESCALATE, {"reason": reason}, expected_version
+    )
+    level = locked.escalation_level + 1
+    chain = escalation_chain(locked.org_unit or locked.intake_unit)
+    target = escalation_target(chain, level=level, current_owner=locked.owner)
+    if target is None:
+        raise Conflict(
+            _("There is nobody further up the org tree to escalate this case to."),
+            code="escalation_exhausted",
+        )
+    changes = {
+        "escalation_level": [locked.escalation_level, level],
+        "owner": [locked.owner.username if locked.owner else None, target.username],
+    }
+    locked.escalation_level, locked.owner = level, target
+    locked.version += 1
+    locked.save(update_fields=["escalation_level", "owner", "version", "updated_at"])
+    events.complaint_escalated_event(
+        complaint=locked, actor=actor, reason=_text("reason", reason), changes=changes
+    )
+    return locked
+
+
+@transaction.atomic
+def complaint_add_note(
+    *,
+    complaint: Complaint,
+    actor: User,
+    text: str = "",
+    is_public: bool = False,
+    expected_version: int | None = None,
+) -> Complaint:
+    """A note on the timeline, internal unless marked visible to the customer."""
+    locked, _transition = _begin(complaint, actor, Action.NOTE, {"text": text}, expected_version)
+    events.complaint_note_added_event(
+        complaint=locked, actor=actor, text=_text("text", text), is_public=is_public
+    )
+    return locked
+
+
+ACTION_SERVICES = {
+    Action.ACCEPT: complaint_accept,
+    Action.REJECT: complaint_reject,
+    Action.ASSIGN: complaint_assign,
+    Action.START: complaint_start,
+    Action.PROPOSE: complaint_propose,
+    Action.APPROVE: complaint_approve,
+    Action.RETURN: complaint_return,
+    Action.ANSWER: complaint_answer,
+    Action.FOLLOW_UP: complaint_follow_up,
+    Action.CLOSE: complaint_close,
+    Action.REOPEN: complaint_reopen,
+    Action.ESCALATE: complaint_escalate,
+    Action.NOTE: complaint_add_note,
+}
+
+
+def complaint_perform(
+    *,
+    complaint: Complaint,
+    actor: User,
+    action: Action | str,
+    payload: dict[str, Any],
+    expected_version: int | None = None,
+) -> Complaint:
+    """Take `action` with its payload: the one entry the admin and the CLI share."""
+    try:
+        service = ACTION_SERVICES[Action(action)]
+    except ValueError as error:
+        raise ValidationFailed(
+            _("Unknown action “%(action)s”.") % {"action": action},
+            fields={"action": _("Unknown action.")},
+        ) from error
+    accepted = set(inspect.signature(service).parameters) - {
+        "complaint",
+        "actor",
+        "expected_version",
+    }
+    unknown = set(payload) - accepted
+    if unknown:
+        raise ValidationFailed(
+            _("Unexpected fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            fields={name: _("Not a field of this action.") for name in unknown},
+        )
+    return service(complaint=complaint, actor=actor, expected_version=expected_version, **payload)
+
+
+# --- taxonomy --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_preset_load(*, name: str) -> int:
+    """Load (or refresh) a category preset; returns how many categories it holds.
+
+    Idempotent: codes are the key, so loading twice changes nothing and a renamed category
+    keeps its cases.
+    """
+    if name not in PRESETS:
+        raise ValidationFailed(
+            _("Unknown preset “%(name)s”; choose one of: %(names)s.")
+            % {"name": name, "names": ", ".join(PRESETS)},
+            fields={"preset": _("Unknown preset.")},
+        )
+    _title, tree = PRESETS[name]
+    count = 0
+    for order, (code, zh, en, children) in enumerate(tree):
+        parent, _created = Category.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": zh,
+                "name_en": en,
+                "parent": None,
+                "preset": name,
+                "sort_order": order * 100,
+                "is_active": True,
+            },
+        )
+        count += 1
+        for child_order, (child_code, child_zh, child_en) in enumerate(children):
+            Category.objects.update_or_create(
+                code=child_code,
+                defaults={
+                    "name": child_zh,
+                    "name_en": child_en,
+                    "parent": parent,
+                    "preset": name,
+                    "sort_order": order * 100 + child_order + 1,
+                    "is_active": True,
+                },
+            )
+            count += 1
+    return count
