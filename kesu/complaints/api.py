@@ -1,7 +1,7 @@
 """/api/v1/complaints: thin endpoints that parse, call one service, and present."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kesu.complaints import presenters
@@ -51,7 +51,7 @@ def create_complaint(request: HttpRequest, payload: ComplaintCreateIn):
         contact_email=contact["email"],
         **data,
     )
-    return 201, presenters.complaint_detail(complaint, user=request.user)
+    return Status(201, presenters.complaint_detail(complaint, user=request.user))
 
 
 @router.get("/complaints", response=list[ComplaintListItemOut])
@@ -178,7 +178,7 @@ def escalate_complaint(request: HttpRequest, number: str, payload: ReasonIn):
 
 @router.post("/complaints/{number}/notes", response={201: ComplaintDetailOut, **_ERRORS})
 def add_note(request: HttpRequest, number: str, payload: NoteIn):
-    return 201, _act(request, number, Action.NOTE, payload)
+    return Status(201, _act(request, number, Action.NOTE, payload))
 
 
 @router.get("/categories", response=list[CategoryOut], tags=["categories"])

@@ -250,7 +250,7 @@ EDITABLE_FIELDS = (
 
 def _lock(complaint: Complaint, actor: User, expected_version: int | None) -> Complaint:
     locked = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("org_unit", "intake_unit", "category", "owner")
         .filter(pk=complaint.pk)
         .first()

@@ -36,7 +36,9 @@ def walk_to(firm, complaint: Complaint, status: Status) -> Complaint:
         (Status.IN_PROGRESS, lambda c: services.complaint_start(complaint=c, actor=p.handler)),
         (
             Status.AWAITING_APPROVAL,
-            lambda c: services.complaint_propose(complaint=c, actor=p.handler, solution="道歉并培训"),
+            lambda c: services.complaint_propose(
+                complaint=c, actor=p.handler, solution="道歉并培训"
+            ),
         ),
         (
             Status.APPROVED,
@@ -55,7 +57,9 @@ def walk_to(firm, complaint: Complaint, status: Status) -> Complaint:
         (Status.CLOSED, lambda c: services.complaint_close(complaint=c, actor=p.manager)),
     ]
     if status == Status.NOT_ACCEPTED:
-        return services.complaint_reject(complaint=complaint, actor=p.manager, reason="不属于受理范围")
+        return services.complaint_reject(
+            complaint=complaint, actor=p.manager, reason="不属于受理范围"
+        )
     for reached, step in steps:
         if complaint.status == status:
             break

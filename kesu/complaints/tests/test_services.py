@@ -49,7 +49,10 @@ def test_receive_numbers_the_case_links_the_customer_and_records_it(firm, catego
     assert (complaint.customer.phone, complaint.customer.email) == ("13800138000", "zs@example.com")
     event = complaint.events.get()
     assert (event.type, event.actor, event.is_public, event.to_status) == (
-        "received", firm.people.agent, True, "received",
+        "received",
+        firm.people.agent,
+        True,
+        "received",
     )
 
 
@@ -73,7 +76,11 @@ def test_numbers_have_a_prefix_per_kind_and_restart_each_day(firm, categories):
     with clock.frozen(day_one + dt.timedelta(minutes=20)):
         numbers.append(receive(firm).number)
     assert numbers == [
-        "TS202611230001", "ZX202611230001", "JY202611230001", "TS202611230002", "TS202611240001",
+        "TS202611230001",
+        "ZX202611230001",
+        "JY202611230001",
+        "TS202611230002",
+        "TS202611240001",
     ]
 
 
@@ -134,8 +141,15 @@ def test_someone_without_any_role_cannot_register(firm, categories):
 def test_a_complaint_walks_its_whole_life_with_every_step_recorded(firm, categories):
     complaint = walk_to(firm, receive(firm), Status.CLOSED)
     assert events_of(complaint) == [
-        "received", "accepted", "assigned", "started", "proposed", "approved", "answered",
-        "followed_up", "closed",
+        "received",
+        "accepted",
+        "assigned",
+        "started",
+        "proposed",
+        "approved",
+        "answered",
+        "followed_up",
+        "closed",
     ]
     assert complaint.owner == firm.people.handler
     assert complaint.org_unit == firm.units.bj_aftersales
@@ -144,21 +158,35 @@ def test_a_complaint_walks_its_whole_life_with_every_step_recorded(firm, categor
     assert complaint.satisfaction == 5
     statuses = list(complaint.events.order_by("sequence").values_list("from_status", "to_status"))
     assert statuses[1:] == [
-        ("received", "accepted"), ("accepted", "assigned"), ("assigned", "in_progress"),
-        ("in_progress", "awaiting_approval"), ("awaiting_approval", "approved"),
-        ("approved", "answered"), ("answered", "follow_up"), ("follow_up", "closed"),
+        ("received", "accepted"),
+        ("accepted", "assigned"),
+        ("assigned", "in_progress"),
+        ("in_progress", "awaiting_approval"),
+        ("awaiting_approval", "approved"),
+        ("approved", "answered"),
+        ("answered", "follow_up"),
+        ("follow_up", "closed"),
     ]
     actors = list(complaint.events.order_by("sequence").values_list("actor__username", flat=True))
     assert actors == [
-        "agent", "manager", "manager", "handler", "handler", "department_head", "handler",
-        "agent", "manager",
+        "agent",
+        "manager",
+        "manager",
+        "handler",
+        "handler",
+        "department_head",
+        "handler",
+        "agent",
+        "manager",
     ]
 
 
 def test_an_inquiry_is_answered_on_the_spot_by_the_agent_and_closed(firm, categories):
     inquiry = receive(firm, kind="inquiry", category=None)
     inquiry = services.complaint_accept(complaint=inquiry, actor=firm.people.agent)
-    inquiry = services.complaint_answer(complaint=inquiry, actor=firm.people.agent, answer="需带身份证")
+    inquiry = services.complaint_answer(
+        complaint=inquiry, actor=firm.people.agent, answer="需带身份证"
+    )
     inquiry = services.complaint_close(complaint=inquiry, actor=firm.people.manager)
     assert inquiry.status == Status.CLOSED
     assert inquiry.owner == firm.people.agent
@@ -168,7 +196,10 @@ def test_reject_ends_the_case_with_the_reason_visible_to_the_customer(firm, cate
     complaint = walk_to(firm, receive(firm), Status.NOT_ACCEPTED)
     event = complaint.events.last()
     assert (complaint.status, event.type, event.message, event.is_public) == (
-        "not_accepted", "rejected", "不属于受理范围", True,
+        "not_accepted",
+        "rejected",
+        "不属于受理范围",
+        True,
     )
 
 
@@ -184,7 +215,9 @@ def test_a_returned_solution_goes_back_to_the_owner_with_the_reason(firm, catego
 def test_nobody_approves_their_own_solution(firm, categories):
     complaint = walk_to(firm, receive(firm), Status.ASSIGNED)
     complaint = services.complaint_assign(
-        complaint=complaint, actor=firm.people.manager, assignee=firm.people.department_head,
+        complaint=complaint,
+        actor=firm.people.manager,
+        assignee=firm.people.department_head,
         org_unit=firm.units.bj_aftersales,
     )
     complaint = services.complaint_start(complaint=complaint, actor=firm.people.department_head)
@@ -199,7 +232,10 @@ def test_nobody_approves_their_own_solution(firm, categories):
 def test_an_unsatisfied_customer_reopens_the_case_until_satisfied(firm, categories):
     complaint = walk_to(firm, receive(firm), Status.ANSWERED)
     complaint = services.complaint_follow_up(
-        complaint=complaint, actor=firm.people.agent, note="客户不满意", is_satisfied=False,
+        complaint=complaint,
+        actor=firm.people.agent,
+        note="客户不满意",
+        is_satisfied=False,
         satisfaction=1,
     )
     # when the manager tries to close it anyway
@@ -208,7 +244,9 @@ def test_an_unsatisfied_customer_reopens_the_case_until_satisfied(firm, categori
     assert error.value.code == "customer_not_satisfied"
     assert_unchanged(complaint)
     # then it is reopened and handled again
-    complaint = services.complaint_reopen(complaint=complaint, actor=firm.people.manager, reason="回访不满意")
+    complaint = services.complaint_reopen(
+        complaint=complaint, actor=firm.people.manager, reason="回访不满意"
+    )
     assert (complaint.status, complaint.is_customer_satisfied) == (Status.IN_PROGRESS, None)
 
 
@@ -220,14 +258,18 @@ def test_a_supervisor_may_close_an_unsatisfied_case_only_with_a_reason(firm, cat
     with pytest.raises(ValidationFailed):
         services.complaint_close(complaint=complaint, actor=firm.people.branch_head)
     closed = services.complaint_close(
-        complaint=complaint, actor=firm.people.branch_head, reason="诉求超出合同范围，已告知复核渠道"
+        complaint=complaint,
+        actor=firm.people.branch_head,
+        reason="诉求超出合同范围，已告知复核渠道",
     )
     assert closed.status == Status.CLOSED
 
 
 def test_a_closed_case_can_be_reopened(firm, categories):
     complaint = walk_to(firm, receive(firm), Status.CLOSED)
-    complaint = services.complaint_reopen(complaint=complaint, actor=firm.people.manager, reason="客户再次来电")
+    complaint = services.complaint_reopen(
+        complaint=complaint, actor=firm.people.manager, reason="客户再次来电"
+    )
     assert (complaint.status, complaint.closed_at) == (Status.IN_PROGRESS, None)
 
 
@@ -235,21 +277,29 @@ def test_assigning_needs_a_classified_complaint_and_a_member_of_the_unit(firm, c
     complaint = walk_to(firm, receive(firm, category=None), Status.ACCEPTED)
     with pytest.raises(ValidationFailed) as error:
         services.complaint_assign(
-            complaint=complaint, actor=firm.people.manager, assignee=firm.people.handler,
+            complaint=complaint,
+            actor=firm.people.manager,
+            assignee=firm.people.handler,
             org_unit=firm.units.bj_aftersales,
         )
     assert "category" in error.value.fields
     with pytest.raises(ValidationFailed) as error:
         services.complaint_assign(
-            complaint=complaint, actor=firm.people.manager, assignee=firm.people.sales_handler,
-            org_unit=firm.units.bj_aftersales, category="A01",
+            complaint=complaint,
+            actor=firm.people.manager,
+            assignee=firm.people.sales_handler,
+            org_unit=firm.units.bj_aftersales,
+            category="A01",
         )
     assert "assignee" in error.value.fields
     assert_unchanged(complaint)
     # classifying in the same step is allowed
     assigned = services.complaint_assign(
-        complaint=complaint, actor=firm.people.manager, assignee="handler",
-        org_unit="bj-aftersales", category="A01",
+        complaint=complaint,
+        actor=firm.people.manager,
+        assignee="handler",
+        org_unit="bj-aftersales",
+        category="A01",
     )
     assert assigned.category.code == "A01"
     assert assigned.events.last().data["changes"]["category"] == [None, "A01"]
@@ -268,7 +318,10 @@ def test_escalation_climbs_the_org_tree_one_supervisor_at_a_time(firm, categorie
         services.complaint_escalate(complaint=complaint, actor=complaint.owner, reason="再升级")
     assert error.value.code == "escalation_exhausted"
     event = complaint.events.filter(type="escalated").first()
-    assert event.data["changes"] == {"escalation_level": [0, 1], "owner": ["handler", "department_head"]}
+    assert event.data["changes"] == {
+        "escalation_level": [0, 1],
+        "owner": ["handler", "department_head"],
+    }
     assert event.is_public is False
 
 
@@ -300,7 +353,9 @@ def test_someone_outside_the_case_scope_gets_not_found(firm, categories):
 def test_a_stale_version_is_refused(firm, categories):
     complaint = receive(firm)
     with pytest.raises(Conflict) as error:
-        services.complaint_accept(complaint=complaint, actor=firm.people.manager, expected_version=7)
+        services.complaint_accept(
+            complaint=complaint, actor=firm.people.manager, expected_version=7
+        )
     assert error.value.code == "version_conflict"
     assert_unchanged(complaint)
 
@@ -313,8 +368,12 @@ def test_an_edit_records_before_and_after(firm, categories):
     updated = services.complaint_update(
         complaint=complaint,
         actor=firm.people.manager,
-        changes={"severity": "urgent", "category": "B02", "amount_involved": Decimal("120.50"),
-                 "demands": "道歉"},
+        changes={
+            "severity": "urgent",
+            "category": "B02",
+            "amount_involved": Decimal("120.50"),
+            "demands": "道歉",
+        },
     )
     assert (updated.severity, updated.category.code, updated.version) == ("urgent", "B02", 3)
     assert updated.events.last().data == {
@@ -328,7 +387,9 @@ def test_an_edit_records_before_and_after(firm, categories):
 
 def test_an_edit_that_changes_nothing_records_nothing(firm, categories):
     complaint = receive(firm)
-    services.complaint_update(complaint=complaint, actor=firm.people.agent, changes={"demands": "道歉"})
+    services.complaint_update(
+        complaint=complaint, actor=firm.people.agent, changes={"demands": "道歉"}
+    )
     assert_unchanged(complaint)
 
 

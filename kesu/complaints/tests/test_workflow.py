@@ -126,16 +126,31 @@ def test_roles_decide_who_may_take_a_transition(action, status, allowed, refused
     )
     with pytest.raises(PermissionDenied):
         check_transition(
-            action, status=status, kind="complaint", roles={refused}, is_owner=False,
+            action,
+            status=status,
+            kind="complaint",
+            roles={refused},
+            is_owner=False,
             payload=PAYLOAD,
         )
 
 
-@pytest.mark.parametrize(("action", "status"), [("start", S.ASSIGNED), ("propose", S.IN_PROGRESS),
-                                                ("answer", S.APPROVED), ("escalate", S.ASSIGNED)])
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("start", S.ASSIGNED),
+        ("propose", S.IN_PROGRESS),
+        ("answer", S.APPROVED),
+        ("escalate", S.ASSIGNED),
+    ],
+)
 def test_the_owner_may_work_their_own_case_whatever_their_role(action, status):
     check_transition(
-        action, status=status, kind="complaint", roles={Role.HANDLER}, is_owner=True,
+        action,
+        status=status,
+        kind="complaint",
+        roles={Role.HANDLER},
+        is_owner=True,
         payload=PAYLOAD,
     )
 
@@ -144,7 +159,11 @@ def test_an_agent_accepts_and_answers_an_inquiry_on_the_spot_but_not_a_complaint
     agent = {Role.AGENT}
     check_transition("accept", status=S.RECEIVED, kind="inquiry", roles=agent, is_owner=False)
     check_transition(
-        "answer", status=S.ACCEPTED, kind="inquiry", roles=agent, is_owner=False,
+        "answer",
+        status=S.ACCEPTED,
+        kind="inquiry",
+        roles=agent,
+        is_owner=False,
         payload={"answer": "a"},
     )
     with pytest.raises(PermissionDenied):
@@ -169,7 +188,11 @@ def test_required_fields_are_named_when_missing_or_blank(action, status, missing
     payload = {**PAYLOAD, missing: "   " if missing != "is_satisfied" else None}
     with pytest.raises(ValidationFailed) as error:
         check_transition(
-            action, status=status, kind="complaint", roles=EVERYONE, is_owner=True,
+            action,
+            status=status,
+            kind="complaint",
+            roles=EVERYONE,
+            is_owner=True,
             payload=payload,
         )
     assert list(error.value.fields) == [missing]
@@ -177,8 +200,9 @@ def test_required_fields_are_named_when_missing_or_blank(action, status, missing
 
 def test_an_unknown_action_is_a_validation_error():
     with pytest.raises(ValidationFailed):
-        check_transition("teleport", status=S.RECEIVED, kind="complaint", roles=EVERYONE,
-                         is_owner=True)
+        check_transition(
+            "teleport", status=S.RECEIVED, kind="complaint", roles=EVERYONE, is_owner=True
+        )
 
 
 def test_allowed_actions_lists_what_the_actor_may_do_now():
@@ -243,8 +267,9 @@ def test_a_finished_case_cannot_be_edited():
 
 
 def test_only_managers_classify_and_handlers_keep_only_their_own_record():
-    check_edit(fields=["severity"], status=S.ACCEPTED, roles={Role.COMPLAINT_MANAGER},
-               is_owner=False)
+    check_edit(
+        fields=["severity"], status=S.ACCEPTED, roles={Role.COMPLAINT_MANAGER}, is_owner=False
+    )
     with pytest.raises(PermissionDenied):
         check_edit(fields=["severity"], status=S.ACCEPTED, roles={Role.AGENT}, is_owner=True)
     check_edit(fields=["demands"], status=S.IN_PROGRESS, roles={Role.HANDLER}, is_owner=True)
