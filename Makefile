@@ -48,7 +48,8 @@ format: install-test ## ruff: fix what can be fixed and format
 	$(BIN)/ruff format .
 
 messages: install-test ## refresh and compile the translation catalogues
-	cd kesu && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete
+	DJANGO_SETTINGS_MODULE=config.settings.base $(BIN)/django-admin makemessages -l zh_Hans -l en \
+		--no-obsolete --no-location --ignore=.venv --ignore=var --ignore=scripts
 	cd kesu && ../$(BIN)/django-admin compilemessages
 
 test: install-test browser lint test-sqlite test-postgres ## everything: lint, SQLite, then PostgreSQL when reachable

@@ -1,0 +1,168 @@
+"""The `kesu` command line: each command with good and bad arguments."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kesu.accounts.services import api_token_authenticate
+from kesu.cli import main
+from kesu.complaints.models import Category, Complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_token_create_prints_a_working_token(firm):
+    key = run("token", "create", "manager").strip()
+    assert api_token_authenticate(key=key) == firm.people.manager
+
+
+def test_token_create_for_an_unknown_user_fails_clearly(firm):
+    with pytest.raises(CommandError, match="ghost"):
+        run("token", "create", "ghost")
+
+
+def test_preset_list_and_load(db):
+    assert "tobacco" in run("preset", "list")
+    assert "loaded preset bank" in run("preset", "load", "bank")
+    assert Category.objects.filter(preset="bank").count() > 10
+    with pytest.raises(CommandError, match="casino"):
+        run("preset", "load", "casino")
+
+
+def test_a_case_walks_from_the_command_line(firm, categories):
+    received = json.loads(
+        run(
+            "complaint",
+            "receive",
+            "--as",
+            "agent",
+            "--kind",
+            "complaint",
+            "--channel",
+            "walk_in",
+            "--name",
+            "赵六",
+            "--phone",
+            "13700001111",
+            "--description",
+            "窗口排队太久",
+            "--category",
+            "B01",
+        )
+    )
+    number = received["number"]
+    accepted = json.loads(run("complaint", "act", number, "accept", "--as", "manager"))
+    assert accepted["status"] == "accepted"
+    assigned = json.loads(
+        run(
+            "complaint",
+            "act",
+            number,
+            "assign",
+            "--as",
+            "manager",
+            "--assignee",
+            "handler",
+            "--org-unit",
+            "bj-aftersales",
+        )
+    )
+    assert assigned["owner"]["username"] == "handler"
+    shown = json.loads(run("complaint", "show", number, "--as", "manager"))
+    assert [e["type"] for e in shown["timeline"]] == ["received", "accepted", "assigned"]
+    listed = json.loads(run("complaint", "list", "--as", "manager", "--status", "assigned"))
+    assert [c["number"] for c in listed] == [number]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("complaint", "act", "TS209901010001", "accept", "--as", "manager"),
+        ("complaint", "show", "TS209901010001", "--as", "manager"),
+        ("complaint", "list", "--as", "ghost"),
+        (
+            "complaint",
+            "receive",
+            "--as",
+            "agent",
+            "--kind",
+            "complaint",
+            "--channel",
+            "fax",
+            "--name",
+            "x",
+            "--description",
+            "y",
+        ),
+        (
+            "complaint",
+            "receive",
+            "--as",
+            "agent",
+            "--kind",
+            "complaint",
+            "--channel",
+            "phone",
+            "--name",
+            "x",
+            "--description",
+            "y",
+            "--received-at",
+            "soon",
+        ),
+    ],
+)
+def test_bad_commands_fail_clearly_and_change_nothing(firm, categories, args):
+    with pytest.raises(CommandError):
+        run(*args)
+    assert Complaint.objects.count() == 0
+
+
+def test_a_refused_action_from_the_command_line_changes_nothing(firm, categories):
+    number = json.loads(
+        run(
+            "complaint",
+            "receive",
+            "--as",
+            "agent",
+            "--kind",
+            "complaint",
+            "--channel",
+            "phone",
+            "--name",
+            "赵六",
+            "--description",
+            "问题",
+        )
+    )["number"]
+    with pytest.raises(CommandError, match="reason"):
+        run("complaint", "act", number, "reject", "--as", "manager")
+    assert Complaint.objects.get(number=number).status == "received"
+
+
+def test_demo_loads_once_and_if_empty_keeps_the_data(db):
+    assert "demo loaded" in run("demo", "--count", "5")
+    assert Complaint.objects.count() == 5
+    assert "already loaded" in run("demo", "--if-empty")
+    with pytest.raises(CommandError, match="already loaded"):
+        run("demo")
+    assert Complaint.objects.count() == 5
+
+
+def test_serve_refuses_an_impossible_port(db):
+    with pytest.raises(CommandError, match="port"):
+        run("serve", "--port", "70000")
+
+
+def test_the_kesu_script_is_manage_py(capsys):
+    main(["help", "--commands"])
+    commands = capsys.readouterr().out.split()
+    assert {"serve", "demo", "preset", "token", "complaint", "migrate"} <= set(commands)

@@ -1,0 +1,43 @@
+"""The demo firm: every role, every state, six months of genuine timelines."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count, Max, Min
+
+from kesu.accounts.models import RoleAssignment
+from kesu.accounts.roles import Role
+from kesu.complaints.models import Complaint, ComplaintEvent
+from kesu.complaints.workflow import Status
+from kesu.core import clock
+from kesu.demo.generator import demo_is_loaded, load_demo
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+
+
+def test_the_demo_covers_every_role_state_and_the_last_six_months():
+    # when
+    with clock.frozen(NOW):
+        load_demo(count=200, now=NOW)
+    # then
+    assert demo_is_loaded()
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Complaint.objects.count() == 200
+    assert set(Complaint.objects.values_list("status", flat=True)) == {s.value for s in Status}
+    assert set(Complaint.objects.values_list("kind", flat=True)) == {
+        "complaint",
+        "inquiry",
+        "suggestion",
+    }
+    span = Complaint.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    assert NOW - dt.timedelta(days=183) < span["first"] < NOW - dt.timedelta(days=150)
+    assert NOW - dt.timedelta(days=20) < span["last"] <= NOW
+    # every timeline starts with its receipt, runs 1..n without gaps, and never runs past now
+    counts = ComplaintEvent.objects.values("complaint").annotate(n=Count("id"), top=Max("sequence"))
+    assert all(row["n"] == row["top"] for row in counts)
+    assert ComplaintEvent.objects.filter(sequence=1).exclude(type="received").count() == 0
+    assert ComplaintEvent.objects.filter(created_at__gt=NOW).count() == 0
+    # some customers come back
+    repeats = Complaint.objects.values("customer").annotate(n=Count("id")).filter(n__gt=1)
+    assert repeats.count() > 5
