@@ -53,6 +53,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Chinese firm's browsers ask for Chinese; tests that want English say so.
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1366, "height": 768}}
+
+
 def _unit(code: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
     return OrgUnitFactory(code=code, name=code, kind=kind, parent=parent)
 

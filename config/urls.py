@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from config.api import api
+
+admin.site.site_header = _("Kesu complaint handling")
+admin.site.site_title = _("Kesu")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

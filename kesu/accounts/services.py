@@ -40,6 +40,10 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit) -> RoleAssignment:
     if role not in Role.values:
         raise ValidationFailed(f"unknown role {role!r}", fields={"role": "unknown"})
     assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=org_unit)
+    if not user.is_staff:
+        # Holding a role makes one staff: the admin is one of Kesu's interfaces.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     return assignment
 
 

@@ -162,7 +162,7 @@ class Complaint(TimeStampedModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Bumped by every change; a client that sends the version it saw cannot overwrite a newer one.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("complaint")
@@ -214,7 +214,7 @@ class ComplaintEvent(models.Model):
         NOTE_ADDED = "note_added", _("Note")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    sequence = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField(_("sequence"))
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

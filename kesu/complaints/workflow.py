@@ -86,10 +86,22 @@ ACTION_LABELS = {
     Action.RETURN: _("Return for rework"),
     Action.ANSWER: _("Answer the customer"),
     Action.FOLLOW_UP: _("Record the revisit"),
-    Action.CLOSE: _("Close"),
+    Action.CLOSE: _("Close the case"),
     Action.REOPEN: _("Reopen"),
     Action.ESCALATE: _("Escalate"),
     Action.NOTE: _("Add a note"),
+}
+
+# How the fields an action requires are named to people.
+FIELD_LABELS = {
+    "reason": _("reason"),
+    "assignee": _("assignee"),
+    "org_unit": _("responsible unit"),
+    "solution": _("proposed solution"),
+    "answer": _("answer to the customer"),
+    "note": _("note"),
+    "is_satisfied": _("customer satisfied"),
+    "text": _("text"),
 }
 
 _MANAGERS = frozenset({Role.COMPLAINT_MANAGER, Role.SUPERVISOR, Role.EXECUTIVE})
@@ -266,7 +278,10 @@ def check_transition(
     if missing:
         raise ValidationFailed(
             _("Required to “%(action)s”: %(fields)s.")
-            % {"action": ACTION_LABELS[action], "fields": ", ".join(missing)},
+            % {
+                "action": ACTION_LABELS[action],
+                "fields": "、".join(str(FIELD_LABELS.get(name, name)) for name in missing),
+            },
             fields=missing,
         )
     return row

@@ -8,7 +8,6 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from kesu.accounts.models import OrgUnit, User
@@ -108,16 +107,6 @@ BRANCHES = {
     },
 }
 
-# The permissions the staff group needs to read and register cases in the admin.
-STAFF_PERMISSIONS = [
-    "complaints.view_complaint",
-    "complaints.add_complaint",
-    "complaints.view_complaintevent",
-    "complaints.view_category",
-    "customers.view_customer",
-    "accounts.view_orgunit",
-]
-
 PATHS = {
     "complaint": [
         Status.RECEIVED,
@@ -156,22 +145,14 @@ def _build_org() -> dict[str, OrgUnit]:
 
 
 def _build_users(units: dict[str, OrgUnit]) -> dict[str, User]:
-    group, _created = Group.objects.get_or_create(name="Kesu staff")
-    for label in STAFF_PERMISSIONS:
-        app_label, codename = label.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
     users: dict[str, User] = {}
     for username, display_name, role, unit in USERS:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.display_name = display_name
         user.email = f"{username}@kesu.example"
-        user.is_staff = True
         user.is_superuser = role == Role.ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.add(group)
         role_grant(user=user, role=role, org_unit=units[unit])
         users[username] = user
     return users
