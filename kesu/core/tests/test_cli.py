@@ -37,114 +37,46 @@ def test_preset_list_and_load(db):
         run("preset", "load", "casino")
 
 
+RECEIVE = "complaint receive --as agent --kind complaint --name 赵六 --description 窗口排队太久"
+
+
 def test_a_case_walks_from_the_command_line(firm, categories):
-    received = json.loads(
-        run(
-            "complaint",
-            "receive",
-            "--as",
-            "agent",
-            "--kind",
-            "complaint",
-            "--channel",
-            "walk_in",
-            "--name",
-            "赵六",
-            "--phone",
-            "13700001111",
-            "--description",
-            "窗口排队太久",
-            "--category",
-            "B01",
-        )
-    )
-    number = received["number"]
-    accepted = json.loads(run("complaint", "act", number, "accept", "--as", "manager"))
+    number = json.loads(
+        run(*f"{RECEIVE} --channel walk_in --phone 13700001111 --category B01".split())
+    )["number"]
+    accepted = json.loads(run(*f"complaint act {number} accept --as manager".split()))
     assert accepted["status"] == "accepted"
-    assigned = json.loads(
-        run(
-            "complaint",
-            "act",
-            number,
-            "assign",
-            "--as",
-            "manager",
-            "--assignee",
-            "handler",
-            "--org-unit",
-            "bj-aftersales",
-        )
+    assign = (
+        f"complaint act {number} assign --as manager --assignee handler --org-unit bj-aftersales"
     )
-    assert assigned["owner"]["username"] == "handler"
-    shown = json.loads(run("complaint", "show", number, "--as", "manager"))
+    assert json.loads(run(*assign.split()))["owner"]["username"] == "handler"
+    shown = json.loads(run(*f"complaint show {number} --as manager".split()))
     assert [e["type"] for e in shown["timeline"]] == ["received", "accepted", "assigned"]
-    listed = json.loads(run("complaint", "list", "--as", "manager", "--status", "assigned"))
+    listed = json.loads(run(*"complaint list --as manager --status assigned".split()))
     assert [c["number"] for c in listed] == [number]
 
 
 @pytest.mark.parametrize(
-    "args",
+    "command",
     [
-        ("complaint", "act", "TS209901010001", "accept", "--as", "manager"),
-        ("complaint", "show", "TS209901010001", "--as", "manager"),
-        ("complaint", "list", "--as", "ghost"),
-        (
-            "complaint",
-            "receive",
-            "--as",
-            "agent",
-            "--kind",
-            "complaint",
-            "--channel",
-            "fax",
-            "--name",
-            "x",
-            "--description",
-            "y",
-        ),
-        (
-            "complaint",
-            "receive",
-            "--as",
-            "agent",
-            "--kind",
-            "complaint",
-            "--channel",
-            "phone",
-            "--name",
-            "x",
-            "--description",
-            "y",
-            "--received-at",
-            "soon",
-        ),
+        "complaint act TS209901010001 accept --as manager",
+        "complaint show TS209901010001 --as manager",
+        "complaint list --as ghost",
+        f"{RECEIVE} --channel fax",
+        f"{RECEIVE} --channel phone --received-at soon",
+        f"{RECEIVE} --channel phone --phone 12",
     ],
 )
-def test_bad_commands_fail_clearly_and_change_nothing(firm, categories, args):
+def test_bad_commands_fail_clearly_and_change_nothing(firm, categories, command):
     with pytest.raises(CommandError):
-        run(*args)
+        run(*command.split())
     assert Complaint.objects.count() == 0
 
 
 def test_a_refused_action_from_the_command_line_changes_nothing(firm, categories):
-    number = json.loads(
-        run(
-            "complaint",
-            "receive",
-            "--as",
-            "agent",
-            "--kind",
-            "complaint",
-            "--channel",
-            "phone",
-            "--name",
-            "赵六",
-            "--description",
-            "问题",
-        )
-    )["number"]
-    with pytest.raises(CommandError, match="reason"):
-        run("complaint", "act", number, "reject", "--as", "manager")
+    number = json.loads(run(*f"{RECEIVE} --channel phone".split()))["number"]
+    with pytest.raises(CommandError, match="原因"):
+        run(*f"complaint act {number} reject --as manager".split())
     assert Complaint.objects.get(number=number).status == "received"
 
 
