@@ -52,7 +52,7 @@ def test_a_case_walks_from_the_command_line(firm, categories):
     assert json.loads(run(*assign.split()))["owner"]["username"] == "handler"
     shown = json.loads(run(*f"complaint show {number} --as manager".split()))
     assert [e["type"] for e in shown["timeline"]] == ["received", "accepted", "assigned"]
-    listed = json.loads(run(*"complaint list --as manager --status assigned".split()))
+    listed = json.loads(run(*["complaint", "list", "--as", "manager", "--status", "assigned"]))
     assert [c["number"] for c in listed] == [number]
 
 
