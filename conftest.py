@@ -106,9 +106,18 @@ def firm(db):
 
 @pytest.fixture
 def categories(db):
+    """The general category preset, without time limits (tests of limits add `policies`)."""
     from kesu.complaints.services import category_preset_load
 
     category_preset_load(name="general")
+
+
+@pytest.fixture
+def policies(categories):
+    """The general preset's time-limit policies."""
+    from kesu.deadlines.services import time_limit_preset_load
+
+    time_limit_preset_load(name="general")
 
 
 class ApiClient:

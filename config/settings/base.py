@@ -51,7 +51,10 @@ INSTALLED_APPS = [
     "kesu.accounts",
     "kesu.customers",
     "kesu.complaints",
+    "kesu.deadlines",
+    "kesu.notifications",
     "kesu.demo",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +141,43 @@ LOGGING = {
 
 # Limits on what one request may carry; larger texts are refused with a clear error.
 KESU_MAX_TEXT_LENGTH = 10_000
+
+# Time limits: a case is "at risk" once this share of its time is used; an overdue case goes
+# to head office this long after it went to the supervisor.
+KESU_AT_RISK_RATIO = float(os.environ.get("KESU_AT_RISK_RATIO", "0.8"))
+KESU_SECOND_ESCALATION_AFTER_HOURS = float(
+    os.environ.get("KESU_SECOND_ESCALATION_AFTER_HOURS", "24")
+)
+if not 0 < KESU_AT_RISK_RATIO < 1:
+    raise ImproperlyConfigured("KESU_AT_RISK_RATIO must lie between 0 and 1, e.g. 0.8")
+
+# Background work (huey): SQLite storage beside the database by default, Redis when
+# KESU_REDIS_URL is set (several workers on several machines).
+REDIS_URL = os.environ.get("KESU_REDIS_URL", "")
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "kesu", "url": REDIS_URL, "immediate": False}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "kesu",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
+
+# Email: SMTP when KESU_EMAIL_HOST is set; otherwise messages are written to var/mail, so
+# nothing is lost and nothing is sent from a laptop.
+EMAIL_HOST = os.environ.get("KESU_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("KESU_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("KESU_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KESU_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("KESU_EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("KESU_EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")

@@ -15,3 +15,7 @@ else:
 # Hashing strength is not under test; speed is.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "zh-hans"
+
+# Tasks run at once, in the test's own process; the worker's own tests build real queues.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

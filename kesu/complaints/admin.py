@@ -14,7 +14,7 @@ from kesu.complaints.access import complaint_scope_q
 from kesu.complaints.admin_forms import ComplaintActionForm, ComplaintReceiveForm, PresetLoadForm
 from kesu.complaints.models import Category, Complaint, ComplaintEvent
 from kesu.complaints.selectors import complaint_actions_for_user
-from kesu.complaints.services import category_preset_load, complaint_perform, complaint_receive
+from kesu.complaints.services import complaint_perform, complaint_receive, preset_load
 from kesu.core.errors import ApplicationError
 
 
@@ -61,8 +61,12 @@ class CategoryAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:index"))
         form = PresetLoadForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            count = category_preset_load(name=form.cleaned_data["preset"])
-            messages.success(request, _("Loaded %(count)s categories.") % {"count": count})
+            counts = preset_load(name=form.cleaned_data["preset"])
+            messages.success(
+                request,
+                _("Loaded %(categories)s categories and %(policies)s time-limit policies.")
+                % counts,
+            )
             return HttpResponseRedirect(reverse("admin:complaints_category_changelist"))
         context = {
             **self.admin_site.each_context(request),

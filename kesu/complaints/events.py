@@ -82,13 +82,57 @@ def complaint_transitioned_event(
 
 
 def complaint_updated_event(
-    *, complaint: Complaint, actor: User, changes: dict[str, list[Any]]
+    *,
+    complaint: Complaint,
+    actor: User,
+    changes: dict[str, list[Any]],
+    deadlines: dict[str, list[Any]] | None = None,
 ) -> ComplaintEvent:
-    return _append(complaint=complaint, actor=actor, type=Type.UPDATED, data={"changes": changes})
+    data: dict[str, Any] = {"changes": changes}
+    if deadlines:
+        data["deadlines"] = deadlines
+    return _append(complaint=complaint, actor=actor, type=Type.UPDATED, data=data)
+
+
+def complaint_deadlines_set_event(
+    *, complaint: Complaint, actor: User | None, deadlines: dict[str, list[Any]], message: str = ""
+) -> ComplaintEvent:
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=Type.DEADLINES_SET,
+        message=message,
+        data={"deadlines": deadlines},
+    )
+
+
+# Waiting on the customer is something they must know: they are the one asked.
+_PUBLIC_CLOCK_EVENTS = frozenset({Type.PAUSED, Type.RESUMED})
+
+
+def complaint_clock_event(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    type: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    """Pauses, extensions and reminders: the clock changes, the status does not."""
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=type,
+        is_public=type in _PUBLIC_CLOCK_EVENTS,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        message=message,
+        data=data,
+    )
 
 
 def complaint_escalated_event(
-    *, complaint: Complaint, actor: User, reason: str, changes: dict[str, list[Any]]
+    *, complaint: Complaint, actor: User | None, reason: str, changes: dict[str, list[Any]]
 ) -> ComplaintEvent:
     return _append(
         complaint=complaint,

@@ -161,6 +161,59 @@ class Complaint(TimeStampedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # --- time limits (kesu.deadlines computes them; services store them here) ---
+    response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    revisit_due = models.DateTimeField(_("revisit due"), null=True, blank=True)
+    response_policy = models.ForeignKey(
+        "deadlines.TimeLimitPolicy",
+        verbose_name=_("first response policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution_policy = models.ForeignKey(
+        "deadlines.TimeLimitPolicy",
+        verbose_name=_("resolution policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revisit_policy = models.ForeignKey(
+        "deadlines.TimeLimitPolicy",
+        verbose_name=_("revisit policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # An approved extension replaces the policy's resolution limit for this case.
+    resolution_limit_amount = models.PositiveIntegerField(
+        _("extended resolution limit"), null=True, blank=True
+    )
+    resolution_limit_unit = models.CharField(_("unit"), max_length=20, blank=True)
+    # Reopening restarts the resolution clock; until then it runs from receipt.
+    resolution_started_at = models.DateTimeField(
+        _("resolution clock started"), null=True, blank=True
+    )
+    responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
+    revisited_at = models.DateTimeField(_("revisited at"), null=True, blank=True)
+    # Met or missed, recorded when it happens so that reports need not recompute.
+    response_met = models.BooleanField(_("first response on time"), null=True, blank=True)
+    resolution_met = models.BooleanField(_("resolved on time"), null=True, blank=True)
+    revisit_met = models.BooleanField(_("revisited on time"), null=True, blank=True)
+    is_filed_late = models.BooleanField(_("filed after the window"), null=True, blank=True)
+    # 待客户补充: while waiting on the customer the clocks stop. [[start, end or null], …]
+    is_awaiting_customer = models.BooleanField(_("waiting on the customer"), default=False)
+    pauses = models.JSONField(_("clock pauses"), default=list, blank=True)
+    # The deadline of the clock running now, and when 80% of its time is used: the sweep
+    # reads these two indexed columns only.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    next_due_target = models.CharField(_("next deadline for"), max_length=20, blank=True)
+    at_risk_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+
     # Bumped by every change; a client that sends the version it saw cannot overwrite a newer one.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -174,6 +227,8 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["intake_unit", "status"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["next_due_at"], name="complaint_next_due"),
+            models.Index(fields=["at_risk_at"], name="complaint_at_risk"),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +267,13 @@ class ComplaintEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         ESCALATED = "escalated", _("Escalated")
         NOTE_ADDED = "note_added", _("Note")
+        DEADLINES_SET = "deadlines_set", _("Deadlines set")
+        PAUSED = "paused", _("Waiting on the customer")
+        RESUMED = "resumed", _("Customer answered, clock resumed")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+        EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+        REMINDED = "reminded", _("Deadline reminder")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField(_("sequence"))

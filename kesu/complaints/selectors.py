@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from kesu.accounts.models import User
 from kesu.complaints.access import access_complaint_for_user, complaint_roles_for, complaint_scope_q
 from kesu.complaints.models import Category, Complaint, ComplaintEvent
-from kesu.complaints.workflow import Action, allowed_actions
+from kesu.complaints.workflow import EXTENSION_PENDING, PAUSED, Action, allowed_actions
 
 _RELATED = ("customer", "category", "org_unit", "intake_unit", "owner", "created_by")
 
@@ -82,6 +82,16 @@ def complaint_timeline(
     return events.filter(is_public=True) if public_only else events
 
 
+def complaint_flags(complaint: Complaint) -> frozenset[str]:
+    """The facts beyond its status that the workflow asks about a case."""
+    flags = set()
+    if complaint.is_awaiting_customer:
+        flags.add(PAUSED)
+    if complaint.extensions.filter(status="pending").exists():
+        flags.add(EXTENSION_PENDING)
+    return frozenset(flags)
+
+
 def complaint_actions_for_user(*, complaint: Complaint, user: User) -> list[Action]:
     """What `user` may do to the case now (for the interfaces to offer)."""
     return allowed_actions(
@@ -89,6 +99,7 @@ def complaint_actions_for_user(*, complaint: Complaint, user: User) -> list[Acti
         kind=complaint.kind,
         roles=complaint_roles_for(user, complaint),
         is_owner=complaint.owner_id == user.pk,
+        flags=complaint_flags(complaint),
     )
 
 

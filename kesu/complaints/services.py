@@ -24,7 +24,9 @@ from kesu.complaints.access import can_see_complaint, complaint_roles_for
 from kesu.complaints.models import Category, Channel, Complaint, Risk, Severity, SpecialFlag
 from kesu.complaints.numbering import allocate_number
 from kesu.complaints.presets import PRESETS
+from kesu.complaints.selectors import complaint_flags
 from kesu.complaints.workflow import (
+    FINAL_STATUSES,
     Action,
     Kind,
     Transition,
@@ -36,6 +38,11 @@ from kesu.core import clock
 from kesu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kesu.customers.contacts import normalize_email, normalize_phone
 from kesu.customers.services import customer_match_or_create
+from kesu.deadlines.calendars import Unit, to_timedelta
+from kesu.deadlines.engine import calendar_for, compute_deadlines
+from kesu.deadlines.models import DeadlineAlert, DeadlineExtension, Target
+from kesu.deadlines.services import time_limit_preset_load
+from kesu.notifications.services import notify
 
 Type = events.Type
 
@@ -148,6 +155,69 @@ def _intake_unit_for(actor: User, code: str | None) -> OrgUnit:
     return unit
 
 
+# --- deadlines -------------------------------------------------------------------------------
+
+_DEADLINE_FIELDS = (
+    "response_due",
+    "resolution_due",
+    "revisit_due",
+    "response_policy",
+    "resolution_policy",
+    "revisit_policy",
+    "next_due_at",
+    "next_due_target",
+    "at_risk_at",
+    "is_filed_late",
+)
+# What the timeline shows of a deadline change: the dues and the policies that set them.
+_DEADLINES_SHOWN = (
+    "response_due",
+    "resolution_due",
+    "revisit_due",
+    "response_policy",
+    "resolution_policy",
+    "revisit_policy",
+)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat()
+    if value is not None and hasattr(value, "name"):
+        return value.name
+    return value
+
+
+def _refresh_deadlines(complaint: Complaint) -> tuple[list[str], dict[str, list[Any]]]:
+    """Recompute the case's deadlines in place: the changed fields, and the changes a
+    person would want on the timeline (before, after)."""
+    computed = compute_deadlines(
+        complaint, is_finished=complaint.status in FINAL_STATUSES
+    ).as_fields()
+    changed, shown = [], {}
+    for field, value in computed.items():
+        before = getattr(complaint, field)
+        if before != value:
+            setattr(complaint, field, value)
+            changed.append(field)
+            if field in _DEADLINES_SHOWN:
+                shown[field] = [_shown(before), _shown(value)]
+    return changed, shown
+
+
+def _met(done_at: dt.datetime | None, due: dt.datetime | None) -> bool | None:
+    return None if done_at is None or due is None else done_at <= due
+
+
+def _record_response(complaint: Complaint, moment: dt.datetime) -> list[str]:
+    """The first time the customer hears from us: met or missed, recorded once."""
+    if complaint.responded_at is not None:
+        return []
+    complaint.responded_at = moment
+    complaint.response_met = _met(moment, complaint.response_due)
+    return ["responded_at", "response_met"]
+
+
 # --- intake ----------------------------------------------------------------------------------
 
 
@@ -221,7 +291,12 @@ def complaint_receive(
         intake_unit=unit,
         created_by=actor,
     )
+    changed, shown = _refresh_deadlines(complaint)
+    if changed:
+        complaint.save(update_fields=changed)
     data: dict[str, Any] = {"channel": channel}
+    if shown:
+        data["deadlines"] = shown
     if received_at is not None:
         # A letter or referral registered after the fact: the record says so.
         data["received_at_given"] = received_at.isoformat()
@@ -341,9 +416,12 @@ def complaint_update(
             setattr(locked, field, value)
     if not diff:
         return locked
+    deadline_fields, deadline_changes = _refresh_deadlines(locked)
     locked.version += 1
-    locked.save(update_fields=[*diff.keys(), "version", "updated_at"])
-    events.complaint_updated_event(complaint=locked, actor=actor, changes=diff)
+    locked.save(update_fields=[*diff.keys(), *deadline_fields, "version", "updated_at"])
+    events.complaint_updated_event(
+        complaint=locked, actor=actor, changes=diff, deadlines=deadline_changes
+    )
     return locked
 
 
@@ -365,6 +443,7 @@ def _begin(
         roles=complaint_roles_for(actor, locked),
         is_owner=locked.owner_id == actor.pk,
         payload=payload,
+        flags=complaint_flags(locked),
     )
     return locked, transition
 
@@ -382,8 +461,11 @@ def _finish(
     from_status = locked.status
     if transition.target is not None:
         locked.status = transition.target.value
+    deadline_fields, deadline_changes = _refresh_deadlines(locked)
+    if deadline_changes:
+        data = {**(data or {}), "deadlines": deadline_changes}
     locked.version += 1
-    locked.save(update_fields=[*fields, "status", "version", "updated_at"])
+    locked.save(update_fields=[*fields, *deadline_fields, "status", "version", "updated_at"])
     events.complaint_transitioned_event(
         complaint=locked,
         actor=actor,
@@ -410,7 +492,7 @@ def complaint_accept(
         locked,
         actor=actor,
         transition=transition,
-        fields=["accepted_at"],
+        fields=["accepted_at", *_record_response(locked, locked.accepted_at)],
         event_type=Type.ACCEPTED,
         message=_text("note", note),
     )
@@ -597,11 +679,16 @@ def complaint_answer(
     locked.answered_at = clock.now()
     if locked.owner_id is None:
         locked.owner = actor
+    fields = ["answer", "answered_at", "owner", *_record_response(locked, locked.answered_at)]
+    if locked.resolution_met is None:
+        # The first answer decides timeliness; a reopened case is counted by reopen rates.
+        locked.resolution_met = _met(locked.answered_at, locked.resolution_due)
+        fields.append("resolution_met")
     return _finish(
         locked,
         actor=actor,
         transition=transition,
-        fields=["answer", "answered_at", "owner"],
+        fields=fields,
         event_type=Type.ANSWERED,
         message=locked.answer,
     )
@@ -626,11 +713,16 @@ def complaint_follow_up(
         )
     locked.is_customer_satisfied = bool(is_satisfied)
     locked.satisfaction = satisfaction
+    locked.revisited_at = clock.now()
+    fields = ["is_customer_satisfied", "satisfaction", "revisited_at"]
+    if locked.revisit_met is None:
+        locked.revisit_met = _met(locked.revisited_at, locked.revisit_due)
+        fields.append("revisit_met")
     return _finish(
         locked,
         actor=actor,
         transition=transition,
-        fields=["is_customer_satisfied", "satisfaction"],
+        fields=fields,
         event_type=Type.FOLLOWED_UP,
         message=_text("note", note),
         data={"is_satisfied": bool(is_satisfied), "satisfaction": satisfaction},
@@ -680,7 +772,11 @@ def complaint_reopen(
     )
     locked.closed_at = None
     locked.is_customer_satisfied = None
-    fields = ["closed_at", "is_customer_satisfied"]
+    # A new round of handling: the resolution clock starts again now, and the answer that
+    # did not satisfy stays on the timeline.
+    locked.resolution_started_at = clock.now()
+    locked.answered_at = None
+    fields = ["closed_at", "is_customer_satisfied", "resolution_started_at", "answered_at"]
     if locked.owner_id is None:
         locked.owner = actor
         fields.append("owner")
@@ -694,6 +790,41 @@ def complaint_reopen(
     )
 
 
+def _hand_up(
+    locked: Complaint, *, level: int, actor: User | None, reason: str, to_top: bool = False
+) -> Complaint:
+    """Raise the case to `level` and give it to the supervisor the chain names for it (or,
+    `to_top`, to head office at the top of the chain)."""
+    chain = escalation_chain(locked.org_unit or locked.intake_unit)
+    if to_top:
+        target = chain[-1] if chain and chain[-1] != locked.owner else None
+    else:
+        target = escalation_target(chain, level=level, current_owner=locked.owner)
+    if target is None:
+        raise Conflict(
+            _("There is nobody further up the org tree to escalate this case to."),
+            code="escalation_exhausted",
+        )
+    previous = locked.owner
+    changes = {
+        "escalation_level": [locked.escalation_level, level],
+        "owner": [previous.username if previous else None, target.username],
+    }
+    locked.escalation_level, locked.owner = level, target
+    locked.version += 1
+    locked.save(update_fields=["escalation_level", "owner", "version", "updated_at"])
+    events.complaint_escalated_event(complaint=locked, actor=actor, reason=reason, changes=changes)
+    notify(
+        recipients=[target, previous],
+        kind="escalated",
+        title=_("%(number)s was escalated to level %(level)s")
+        % {"number": locked.number, "level": level},
+        body=reason,
+        complaint=locked,
+    )
+    return locked
+
+
 @transaction.atomic
 def complaint_escalate(
     *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
@@ -702,25 +833,9 @@ def complaint_escalate(
     locked, _transition = _begin(
         complaint, actor, Action.ESCALATE, {"reason": reason}, expected_version
     )
-    level = locked.escalation_level + 1
-    chain = escalation_chain(locked.org_unit or locked.intake_unit)
-    target = escalation_target(chain, level=level, current_owner=locked.owner)
-    if target is None:
-        raise Conflict(
-            _("There is nobody further up the org tree to escalate this case to."),
-            code="escalation_exhausted",
-        )
-    changes = {
-        "escalation_level": [locked.escalation_level, level],
-        "owner": [locked.owner.username if locked.owner else None, target.username],
-    }
-    locked.escalation_level, locked.owner = level, target
-    locked.version += 1
-    locked.save(update_fields=["escalation_level", "owner", "version", "updated_at"])
-    events.complaint_escalated_event(
-        complaint=locked, actor=actor, reason=_text("reason", reason), changes=changes
+    return _hand_up(
+        locked, level=locked.escalation_level + 1, actor=actor, reason=_text("reason", reason)
     )
-    return locked
 
 
 @transaction.atomic
@@ -737,6 +852,314 @@ def complaint_add_note(
     events.complaint_note_added_event(
         complaint=locked, actor=actor, text=_text("text", text), is_public=is_public
     )
+    if is_public and locked.responded_at is None:
+        # Telling the customer something is a first response.
+        fields = _record_response(locked, clock.now())
+        deadline_fields, _changes = _refresh_deadlines(locked)
+        locked.version += 1
+        locked.save(update_fields=[*fields, *deadline_fields, "version", "updated_at"])
+    return locked
+
+
+# --- the clock: waiting on the customer, more time ----------------------------------------------
+
+
+def _clock_step(
+    locked: Complaint, *, actor: User | None, type: str, message: str = "", data=None
+) -> Complaint:
+    deadline_fields, deadline_changes = _refresh_deadlines(locked)
+    if deadline_changes:
+        data = {**(data or {}), "deadlines": deadline_changes}
+    locked.version += 1
+    locked.save(
+        update_fields=[
+            "is_awaiting_customer",
+            "pauses",
+            "resolution_limit_amount",
+            "resolution_limit_unit",
+            *deadline_fields,
+            "version",
+            "updated_at",
+        ]
+    )
+    events.complaint_clock_event(
+        complaint=locked, actor=actor, type=type, message=message, data=data
+    )
+    return locked
+
+
+@transaction.atomic
+def complaint_pause(
+    *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
+) -> Complaint:
+    """待客户补充: ask the customer for more; every clock stops until they answer."""
+    locked, _transition = _begin(
+        complaint, actor, Action.PAUSE, {"reason": reason}, expected_version
+    )
+    locked.is_awaiting_customer = True
+    locked.pauses = [*locked.pauses, [clock.now().isoformat(), None]]
+    return _clock_step(locked, actor=actor, type=Type.PAUSED, message=_text("reason", reason))
+
+
+@transaction.atomic
+def complaint_resume(
+    *, complaint: Complaint, actor: User | None, note: str = "", expected_version: int | None = None
+) -> Complaint:
+    """The customer answered: the clocks run again, later by the time they were stopped.
+
+    `actor` None is the customer themselves (the portal ends a pause when they add to it)."""
+    if actor is None:
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    else:
+        locked, _transition = _begin(complaint, actor, Action.RESUME, {}, expected_version)
+    if not locked.is_awaiting_customer:
+        raise Conflict(_("The case is not waiting on the customer."), code="not_paused")
+    locked.is_awaiting_customer = False
+    started, _end = locked.pauses[-1]
+    locked.pauses = [*locked.pauses[:-1], [started, clock.now().isoformat()]]
+    return _clock_step(locked, actor=actor, type=Type.RESUMED, message=_text("note", note))
+
+
+def _limit_length(complaint: Complaint, amount: int, unit: str) -> dt.timedelta:
+    return to_timedelta(
+        amount, unit, calendar_for(complaint.org_unit or complaint.intake_unit).hours
+    )
+
+
+@transaction.atomic
+def complaint_request_extension(
+    *,
+    complaint: Complaint,
+    actor: User,
+    reason: str = "",
+    amount: int | None = None,
+    unit: str | None = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Ask for a longer resolution limit (e.g. 3 → 7 working days), with the reason."""
+    payload = {"reason": reason, "amount": amount, "unit": unit}
+    locked, _transition = _begin(complaint, actor, Action.EXTEND, payload, expected_version)
+    _require_choice("unit", unit, [u.value for u in Unit])
+    if amount is None or amount < 1:
+        raise ValidationFailed(_("Ask for at least 1."), fields={"amount": _("At least 1.")})
+    policy = locked.resolution_policy
+    if policy is None:
+        raise Conflict(
+            _("This case has no resolution limit to extend."), code="no_resolution_limit"
+        )
+    current = (
+        (locked.resolution_limit_amount, locked.resolution_limit_unit)
+        if (locked.resolution_limit_amount is not None)
+        else policy.limit(Target.RESOLUTION)
+    )
+    asked = _limit_length(locked, amount, unit)
+    if asked <= _limit_length(locked, *current):
+        raise ValidationFailed(
+            _("An extension must be longer than the current limit."),
+            fields={"amount": _("Longer than the current limit.")},
+        )
+    ceiling = policy.limit("extension")
+    if ceiling is None or asked > _limit_length(locked, *ceiling):
+        raise ValidationFailed(
+            _("The policy allows at most %(amount)s %(unit)s.")
+            % {
+                "amount": ceiling[0] if ceiling else current[0],
+                "unit": ceiling[1] if ceiling else current[1],
+            },
+            fields={"amount": _("Beyond what the policy allows.")},
+        )
+    DeadlineExtension.objects.create(
+        complaint=locked,
+        requested_by=actor,
+        requested_at=clock.now(),
+        reason=_text("reason", reason),
+        amount=amount,
+        unit=unit,
+    )
+    deciders = [u for u in escalation_chain(locked.org_unit or locked.intake_unit) if u != actor]
+    notify(
+        recipients=deciders[:1],
+        kind="extension_requested",
+        title=_("%(number)s: more time requested") % {"number": locked.number},
+        body=reason,
+        complaint=locked,
+    )
+    return _clock_step(
+        locked,
+        actor=actor,
+        type=Type.EXTENSION_REQUESTED,
+        message=reason,
+        data={"amount": amount, "unit": unit},
+    )
+
+
+@transaction.atomic
+def complaint_decide_extension(
+    *,
+    complaint: Complaint,
+    actor: User,
+    approve: bool | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """A supervisor approves or refuses the waiting request; nobody decides their own."""
+    locked, _transition = _begin(
+        complaint, actor, Action.DECIDE_EXTENSION, {"approve": approve}, expected_version
+    )
+    request = locked.extensions.filter(status=DeadlineExtension.Status.PENDING).first()
+    if request is None:
+        raise Conflict(_("No request for more time is waiting."), code="no_extension_pending")
+    if request.requested_by_id == actor.pk:
+        raise PermissionDenied(_("You asked for this extension, so someone else must decide."))
+    request.status = (
+        DeadlineExtension.Status.APPROVED if approve else DeadlineExtension.Status.REFUSED
+    )
+    request.decided_by, request.decided_at = actor, clock.now()
+    request.decision_note = _text("note", note)
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        locked.resolution_limit_amount, locked.resolution_limit_unit = request.amount, request.unit
+    notify(
+        recipients=[request.requested_by],
+        kind="extension_decided",
+        title=(
+            _("%(number)s: more time approved") if approve else _("%(number)s: more time refused")
+        )
+        % {"number": locked.number},
+        body=note,
+        complaint=locked,
+    )
+    return _clock_step(
+        locked,
+        actor=actor,
+        type=Type.EXTENSION_APPROVED if approve else Type.EXTENSION_REFUSED,
+        message=request.decision_note,
+        data={"amount": request.amount, "unit": request.unit},
+    )
+
+
+# --- the sweep's steps (actor None: the system) ---------------------------------------------------
+
+
+def _alert_once(complaint: Complaint, *, kind: str) -> bool:
+    """Claim the alert for the case's current deadline; False if it was claimed before."""
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            DeadlineAlert.objects.create(
+                complaint=complaint,
+                target=complaint.next_due_target,
+                kind=kind,
+                due_at=complaint.next_due_at,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _locked_for_sweep(complaint: Complaint) -> Complaint | None:
+    locked = Complaint.objects.select_for_update(of=("self",)).filter(pk=complaint.pk).first()
+    if locked is None or locked.status in FINAL_STATUSES or locked.next_due_at is None:
+        return None
+    return locked
+
+
+def _watchers(locked: Complaint) -> list[User]:
+    """Who hears about a case's clock: its owner, or, before anyone owns it, the managers of
+    the unit that received it."""
+    if locked.owner is not None:
+        return [locked.owner]
+    return list(
+        User.objects.filter(
+            role_assignments__org_unit=locked.intake_unit,
+            role_assignments__role=Role.COMPLAINT_MANAGER,
+            is_active=True,
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def complaint_remind_deadline(*, complaint: Complaint, now: dt.datetime) -> bool:
+    """At risk: remind whoever holds the case, once per deadline."""
+    locked = _locked_for_sweep(complaint)
+    if locked is None or locked.at_risk_at is None or locked.at_risk_at > now:
+        return False
+    if not _alert_once(locked, kind=DeadlineAlert.Kind.REMINDER):
+        return False
+    target = Target(locked.next_due_target).label
+    due = timezone.localtime(locked.next_due_at).strftime("%Y-%m-%d %H:%M")
+    message = _("The %(target)s deadline of %(number)s is %(due)s.") % {
+        "target": target,
+        "number": locked.number,
+        "due": due,
+    }
+    events.complaint_clock_event(
+        complaint=locked,
+        actor=None,
+        type=Type.REMINDED,
+        message=message,
+        data={"target": locked.next_due_target, "due": locked.next_due_at.isoformat()},
+    )
+    notify(
+        recipients=_watchers(locked),
+        kind="deadline_at_risk",
+        title=_("%(number)s is at risk of missing its deadline") % {"number": locked.number},
+        body=message,
+        complaint=locked,
+    )
+    return True
+
+
+@transaction.atomic
+def complaint_escalate_overdue(*, complaint: Complaint, now: dt.datetime, level: int) -> bool:
+    """Overdue: level 1 hands the case to the owner's supervisor; level 2, once it is overdue
+    by a further KESU_SECOND_ESCALATION_AFTER_HOURS, to head office. Once per deadline."""
+    locked = _locked_for_sweep(complaint)
+    if locked is None:
+        return False
+    late_by = (
+        dt.timedelta(hours=settings.KESU_SECOND_ESCALATION_AFTER_HOURS)
+        if level == 2
+        else dt.timedelta()
+    )
+    if locked.next_due_at + late_by > now:
+        return False
+    kind = DeadlineAlert.Kind.ESCALATION_1 if level == 1 else DeadlineAlert.Kind.ESCALATION_2
+    if not _alert_once(locked, kind=kind):
+        return False
+    reason = _("Overdue: the %(target)s deadline %(due)s has passed.") % {
+        "target": Target(locked.next_due_target).label,
+        "due": timezone.localtime(locked.next_due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    if locked.escalation_level >= level:
+        # Someone escalated it by hand already: the alert is claimed, nothing more to do.
+        return True
+    try:
+        # Level 2 goes straight to head office, whoever stands between.
+        _hand_up(locked, level=level, actor=None, reason=reason, to_top=level == 2)
+    except Conflict:
+        # Nobody above: the alert stays claimed so the sweep does not try again each minute.
+        return False
+    return True
+
+
+@transaction.atomic
+def complaint_refresh_deadlines(*, complaint: Complaint, reason: str) -> Complaint:
+    """Recompute after a policy, calendar or business-hours change; on the timeline if any
+    deadline moved."""
+    locked = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("org_unit", "intake_unit", "category")
+        .get(pk=complaint.pk)
+    )
+    changed, shown = _refresh_deadlines(locked)
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+    if shown:
+        events.complaint_deadlines_set_event(
+            complaint=locked, actor=None, deadlines=shown, message=reason
+        )
     return locked
 
 
@@ -754,6 +1177,10 @@ ACTION_SERVICES = {
     Action.REOPEN: complaint_reopen,
     Action.ESCALATE: complaint_escalate,
     Action.NOTE: complaint_add_note,
+    Action.PAUSE: complaint_pause,
+    Action.RESUME: complaint_resume,
+    Action.EXTEND: complaint_request_extension,
+    Action.DECIDE_EXTENSION: complaint_decide_extension,
 }
 
 
@@ -832,3 +1259,11 @@ def category_preset_load(*, name: str) -> int:
             )
             count += 1
     return count
+
+
+def preset_load(*, name: str) -> dict[str, int]:
+    """A preset as a firm uses it: its categories, and its time limits where it has them."""
+    with transaction.atomic():
+        categories = category_preset_load(name=name)
+        policies = time_limit_preset_load(name=name)
+    return {"categories": categories, "policies": policies}

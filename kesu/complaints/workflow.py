@@ -74,6 +74,10 @@ class Action(StrEnum):
     REOPEN = "reopen"
     ESCALATE = "escalate"
     NOTE = "note"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    DECIDE_EXTENSION = "decide_extension"
 
 
 ACTION_LABELS = {
@@ -90,6 +94,10 @@ ACTION_LABELS = {
     Action.REOPEN: _("Reopen"),
     Action.ESCALATE: _("Escalate"),
     Action.NOTE: _("Add a note"),
+    Action.PAUSE: _("Wait for the customer"),
+    Action.RESUME: _("The customer answered"),
+    Action.EXTEND: _("Request more time"),
+    Action.DECIDE_EXTENSION: _("Decide on more time"),
 }
 
 # How the fields an action requires are named to people.
@@ -102,6 +110,9 @@ FIELD_LABELS = {
     "note": _("note"),
     "is_satisfied": _("customer satisfied"),
     "text": _("text"),
+    "amount": _("amount"),
+    "unit": _("unit"),
+    "approve": _("decision"),
 }
 
 _MANAGERS = frozenset({Role.COMPLAINT_MANAGER, Role.SUPERVISOR, Role.EXECUTIVE})
@@ -127,10 +138,29 @@ class Transition:
     required: tuple[str, ...] = ()
     # Limits the row to some kinds of case; empty means every kind.
     kinds: frozenset[Kind] = frozenset()
+    # Case flags (see FLAGS) the row needs set, or needs clear.
+    needs: frozenset[str] = frozenset()
+    forbids: frozenset[str] = frozenset()
+
+
+# Facts about a case beyond its status that some rows depend on.
+PAUSED = "paused"
+EXTENSION_PENDING = "extension_pending"
+FLAGS = frozenset({PAUSED, EXTENSION_PENDING})
 
 
 _ALL_KINDS: frozenset[Kind] = frozenset()
 _AFTER_ANSWER = frozenset({Status.ANSWERED, Status.FOLLOW_UP, Status.CLOSED})
+_BEFORE_ANSWER = frozenset(
+    {
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_APPROVAL,
+        Status.APPROVED,
+    }
+)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.ACCEPT, frozenset({Status.RECEIVED}), Status.ACCEPTED, _MANAGERS),
@@ -223,12 +253,52 @@ TRANSITIONS: tuple[Transition, ...] = (
         required=("reason",),
     ),
     Transition(Action.NOTE, frozenset(Status), None, _EVERY_ROLE, required=("text",)),
+    # 待客户补充: asking the customer for more stops the clocks until they answer.
+    Transition(
+        Action.PAUSE,
+        _BEFORE_ANSWER,
+        None,
+        _CASE_WORKERS,
+        owner_allowed=True,
+        required=("reason",),
+        forbids=frozenset({PAUSED}),
+    ),
+    Transition(
+        Action.RESUME,
+        _BEFORE_ANSWER,
+        None,
+        _CASE_WORKERS,
+        owner_allowed=True,
+        needs=frozenset({PAUSED}),
+    ),
+    # 3 → 7 working days: the owner asks, a supervisor who did not ask decides.
+    Transition(
+        Action.EXTEND,
+        _BEFORE_ANSWER - {Status.RECEIVED},
+        None,
+        _MANAGERS,
+        owner_allowed=True,
+        required=("reason", "amount", "unit"),
+        forbids=frozenset({EXTENSION_PENDING}),
+    ),
+    Transition(
+        Action.DECIDE_EXTENSION,
+        _BEFORE_ANSWER - {Status.RECEIVED},
+        None,
+        _APPROVERS,
+        required=("approve",),
+        needs=frozenset({EXTENSION_PENDING}),
+    ),
 )
 
 
 def transitions_for(action: Action, kind: Kind) -> list[Transition]:
     """The rows of the table for `action` that apply to a case of `kind`."""
     return [t for t in TRANSITIONS if t.action == action and (not t.kinds or kind in t.kinds)]
+
+
+def _fits(row: Transition, flags: Collection[str]) -> bool:
+    return row.needs <= set(flags) and not row.forbids & set(flags)
 
 
 def _is_blank(value: object) -> bool:
@@ -243,6 +313,7 @@ def check_transition(
     roles: Collection[str],
     is_owner: bool,
     payload: dict[str, object] | None = None,
+    flags: Collection[str] = frozenset(),
 ) -> Transition:
     """The transition `action` takes from `status`, or the reason it may not be taken.
 
@@ -254,7 +325,7 @@ def check_transition(
     except ValueError as error:
         raise ValidationFailed(str(error), fields={"action": "unknown"}) from error
     rows = transitions_for(action, kind)
-    from_here = [row for row in rows if status in row.sources]
+    from_here = [row for row in rows if status in row.sources and _fits(row, flags)]
     if not from_here:
         raise Conflict(
             _("A case that is “%(status)s” cannot be sent to “%(action)s”.")
@@ -288,13 +359,18 @@ def check_transition(
 
 
 def allowed_actions(
-    *, status: Status | str, kind: Kind | str, roles: Collection[str], is_owner: bool
+    *,
+    status: Status | str,
+    kind: Kind | str,
+    roles: Collection[str],
+    is_owner: bool,
+    flags: Collection[str] = frozenset(),
 ) -> list[Action]:
     """The actions this actor may take on a case now, in the table's order, each once."""
     status, kind = Status(status), Kind(kind)
     found: list[Action] = []
     for row in TRANSITIONS:
-        if row.action in found or (row.kinds and kind not in row.kinds):
+        if row.action in found or (row.kinds and kind not in row.kinds) or not _fits(row, flags):
             continue
         if status in row.sources and (set(roles) & row.roles or (row.owner_allowed and is_owner)):
             found.append(row.action)
@@ -354,6 +430,10 @@ ACTION_TEXT_FIELD = {
     Action.REOPEN: "reason",
     Action.ESCALATE: "reason",
     Action.NOTE: "text",
+    Action.PAUSE: "reason",
+    Action.RESUME: "note",
+    Action.EXTEND: "reason",
+    Action.DECIDE_EXTENSION: "note",
 }
 
 
@@ -366,9 +446,16 @@ def action_payload(
     is_satisfied: bool | None = None,
     satisfaction: int | None = None,
     is_public: bool = False,
+    amount: int | None = None,
+    unit: str | None = None,
+    approve: bool | None = None,
 ) -> dict[str, object]:
     """The payload for `action` from a generic form (the admin's, the command line's)."""
     payload: dict[str, object] = {ACTION_TEXT_FIELD[action]: text}
+    if action == Action.EXTEND:
+        payload.update(amount=amount, unit=unit)
+    if action == Action.DECIDE_EXTENSION:
+        payload["approve"] = approve
     if action == Action.ASSIGN:
         payload.update(assignee=assignee, org_unit=org_unit)
     if action == Action.FOLLOW_UP:

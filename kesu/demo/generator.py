@@ -15,7 +15,6 @@ from kesu.accounts.roles import Role
 from kesu.accounts.services import org_unit_create, role_grant
 from kesu.complaints.models import Category, Channel, Complaint
 from kesu.complaints.services import (
-    category_preset_load,
     complaint_accept,
     complaint_add_note,
     complaint_answer,
@@ -30,6 +29,7 @@ from kesu.complaints.services import (
     complaint_reopen,
     complaint_return,
     complaint_start,
+    preset_load,
 )
 from kesu.complaints.workflow import Status
 from kesu.core import clock
@@ -335,7 +335,7 @@ def load_demo(*, count: int = 200, seed: int = 2026, now: dt.datetime | None = N
     """Load the demo firm and `count` cases; returns how many cases were made."""
     now = now or clock.now()
     rng = random.Random(seed)
-    category_preset_load(name="general")
+    preset_load(name="general")
     units = _build_org()
     users = _build_users(units)
     customers = _customers(rng, max(count * 3 // 5, 1))

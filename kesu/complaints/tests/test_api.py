@@ -75,7 +75,7 @@ def test_create_returns_201_with_the_number_and_stored_fields(firm, categories, 
     }
     assert (body["category"]["code"], body["severity"], body["risk"]) == ("E01", "important", "low")
     assert body["received_at"].endswith("+08:00")
-    assert body["allowed_actions"] == ["escalate", "note"]
+    assert body["allowed_actions"] == ["escalate", "note", "pause"]
     assert Complaint.objects.get(number=body["number"]).demands == "赔偿误工费"
 
 

@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from kesu.accounts.roles import Role
 from kesu.complaints.workflow import (
+    EXTENSION_PENDING,
     FINAL_STATUSES,
+    PAUSED,
     TRANSITIONS,
     Action,
     Kind,
@@ -54,11 +56,23 @@ PAYLOAD = {
     "note": "n",
     "is_satisfied": True,
     "text": "t",
+    "amount": 7,
+    "unit": "working_days",
+    "approve": True,
 }
+BEFORE_ANSWER = [S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.APPROVED]
 
 
-def expected_pairs(kind: Kind) -> set[tuple[str, str, str]]:
+def expected_pairs(kind: Kind, flags=frozenset()) -> set[tuple[str, str, str]]:
     pairs = set()
+    for source in BEFORE_ANSWER:
+        # the clock actions change no status; flags decide which of them apply
+        pairs.add(("resume" if PAUSED in flags else "pause", source, source))
+        if source != S.RECEIVED:
+            if EXTENSION_PENDING in flags:
+                pairs.add(("decide_extension", source, source))
+            else:
+                pairs.add(("extend", source, source))
     for action, moves in CHANGING.items():
         for source, target in moves.items():
             pairs.add((action, source, target))
@@ -72,8 +86,9 @@ def expected_pairs(kind: Kind) -> set[tuple[str, str, str]]:
     return pairs
 
 
+@pytest.mark.parametrize("flags", [frozenset(), {PAUSED}, {EXTENSION_PENDING}])
 @pytest.mark.parametrize("kind", list(Kind))
-def test_the_table_allows_exactly_the_documented_transitions(kind):
+def test_the_table_allows_exactly_the_documented_transitions(kind, flags):
     # given every (action, status) pair, taken by someone holding every role
     found = set()
     for action in Action:
@@ -87,12 +102,13 @@ def test_the_table_allows_exactly_the_documented_transitions(kind):
                     roles=EVERYONE,
                     is_owner=True,
                     payload=PAYLOAD,
+                    flags=flags,
                 )
             except Conflict:
                 continue
             found.add((action.value, status, row.target or status))
     # then exactly the documented pairs are allowed, and every other one is a Conflict
-    assert found == expected_pairs(kind)
+    assert found == expected_pairs(kind, flags)
 
 
 def test_a_forbidden_transition_names_the_status_and_the_action():
@@ -208,13 +224,27 @@ def test_an_unknown_action_is_a_validation_error():
 def test_allowed_actions_lists_what_the_actor_may_do_now():
     assert allowed_actions(
         status=S.RECEIVED, kind="complaint", roles={Role.COMPLAINT_MANAGER}, is_owner=False
-    ) == [Action.ACCEPT, Action.REJECT, Action.ESCALATE, Action.NOTE]
+    ) == [Action.ACCEPT, Action.REJECT, Action.ESCALATE, Action.NOTE, Action.PAUSE]
     assert allowed_actions(
         status=S.CLOSED, kind="complaint", roles={Role.HANDLER}, is_owner=True
     ) == [Action.NOTE]
     assert allowed_actions(
         status=S.ASSIGNED, kind="complaint", roles={Role.HANDLER}, is_owner=True
-    ) == [Action.START, Action.ESCALATE, Action.NOTE]
+    ) == [Action.START, Action.ESCALATE, Action.NOTE, Action.PAUSE, Action.EXTEND]
+    assert allowed_actions(
+        status=S.ASSIGNED,
+        kind="complaint",
+        roles={Role.SUPERVISOR},
+        is_owner=False,
+        flags={PAUSED, EXTENSION_PENDING},
+    ) == [
+        Action.ASSIGN,
+        Action.START,
+        Action.ESCALATE,
+        Action.NOTE,
+        Action.RESUME,
+        Action.DECIDE_EXTENSION,
+    ]
 
 
 @given(

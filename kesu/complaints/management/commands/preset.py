@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from kesu.complaints.presets import PRESETS
-from kesu.complaints.services import category_preset_load
+from kesu.complaints.services import preset_load
 from kesu.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Category presets: `kesu preset list`, `kesu preset load NAME`."
+    help = "Presets (categories and time limits): `kesu preset list`, `kesu preset load NAME`."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -20,9 +20,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}\t{title}\t{len(tree)} top-level categories")
             return
         try:
-            count = category_preset_load(name=options["name"])
+            counts = preset_load(name=options["name"])
         except ApplicationError as error:
             raise CommandError(error.detail) from error
         self.stdout.write(
-            self.style.SUCCESS(f"loaded preset {options['name']}: {count} categories")
+            self.style.SUCCESS(
+                f"loaded preset {options['name']}: {counts['categories']} categories, "
+                f"{counts['policies']} time-limit policies"
+            )
         )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from kesu.notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
