@@ -19,6 +19,7 @@ from kesu.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from kesu.notifications.api import router as notifications_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -90,3 +91,4 @@ def http_error(request, exc: HttpError):
 
 
 api.add_router("/", complaints_router)
+api.add_router("/", notifications_router)

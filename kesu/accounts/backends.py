@@ -19,6 +19,9 @@ STAFF_PERMISSIONS = frozenset(
         "complaints.view_category",
         "customers.view_customer",
         "accounts.view_orgunit",
+        "deadlines.view_timelimitpolicy",
+        "deadlines.view_calendarday",
+        "notifications.view_notification",
     }
 )
 ADMINISTRATOR_PERMISSIONS = STAFF_PERMISSIONS | {
@@ -29,6 +32,9 @@ ADMINISTRATOR_PERMISSIONS = STAFF_PERMISSIONS | {
         ("accounts", "roleassignment"),
         ("accounts", "apitoken"),
         ("complaints", "category"),
+        ("deadlines", "timelimitpolicy"),
+        ("deadlines", "calendarday"),
+        ("deadlines", "businesshours"),
     )
     for verb in ("view", "add", "change")
 }

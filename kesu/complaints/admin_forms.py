@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.complaints.models import Category, Channel, Risk, Severity, SpecialFlag
 from kesu.complaints.presets import PRESETS
 from kesu.complaints.workflow import ACTION_LABELS, KIND_LABELS, Action, action_payload
+from kesu.deadlines.models import UNIT_CHOICES
 
 
 class ComplaintReceiveForm(forms.Form):
@@ -71,6 +72,11 @@ class ComplaintActionForm(forms.Form):
         label=_("satisfaction (1–5)"), min_value=1, max_value=5, required=False
     )
     is_public = forms.BooleanField(label=_("visible to the customer"), required=False)
+    amount = forms.IntegerField(
+        label=_("new resolution limit"), min_value=1, max_value=1000, required=False
+    )
+    unit = forms.ChoiceField(label=_("unit"), choices=[("", "—"), *UNIT_CHOICES], required=False)
+    approve = forms.NullBooleanField(label=_("approve the extension"), required=False)
 
     def __init__(self, *args, actions: list[Action], **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +94,9 @@ class ComplaintActionForm(forms.Form):
             is_satisfied=data["is_satisfied"],
             satisfaction=data["satisfaction"],
             is_public=data["is_public"],
+            amount=data["amount"],
+            unit=data["unit"] or None,
+            approve=data["approve"],
         )
 
 

@@ -16,12 +16,16 @@ from kesu.complaints.schemas import (
     ComplaintFilterIn,
     ComplaintListItemOut,
     ComplaintUpdateIn,
+    DecideExtensionIn,
     ErrorOut,
+    ExtendIn,
     FollowUpIn,
     NoteIn,
     NoteOptionalIn,
+    PauseIn,
     ProposeIn,
     ReasonIn,
+    ResumeIn,
     TimelineEventOut,
 )
 from kesu.complaints.selectors import (
@@ -179,6 +183,26 @@ def escalate_complaint(request: HttpRequest, number: str, payload: ReasonIn):
 @router.post("/complaints/{number}/notes", response={201: ComplaintDetailOut, **_ERRORS})
 def add_note(request: HttpRequest, number: str, payload: NoteIn):
     return Status(201, _act(request, number, Action.NOTE, payload))
+
+
+@router.post("/complaints/{number}/pause", response=_DETAIL)
+def pause_complaint(request: HttpRequest, number: str, payload: PauseIn):
+    return _act(request, number, Action.PAUSE, payload)
+
+
+@router.post("/complaints/{number}/resume", response=_DETAIL)
+def resume_complaint(request: HttpRequest, number: str, payload: ResumeIn):
+    return _act(request, number, Action.RESUME, payload)
+
+
+@router.post("/complaints/{number}/extend", response=_DETAIL)
+def request_extension(request: HttpRequest, number: str, payload: ExtendIn):
+    return _act(request, number, Action.EXTEND, payload)
+
+
+@router.post("/complaints/{number}/decide-extension", response=_DETAIL)
+def decide_extension(request: HttpRequest, number: str, payload: DecideExtensionIn):
+    return _act(request, number, Action.DECIDE_EXTENSION, payload)
 
 
 @router.get("/categories", response=list[CategoryOut], tags=["categories"])

@@ -15,7 +15,9 @@ from kesu.accounts.models import OrgUnit, User
 from kesu.complaints.access import can_see_full_contact
 from kesu.complaints.models import Category, Complaint, ComplaintEvent
 from kesu.complaints.selectors import complaint_actions_for_user
+from kesu.core import clock
 from kesu.core.masking import mask_email, mask_name, mask_phone
+from kesu.deadlines.watch import time_state
 
 
 def category_name(category: Category) -> str:
@@ -69,6 +71,53 @@ def complaint_list_item(complaint: Complaint) -> dict[str, Any]:
         "org_unit": _code_name(complaint.org_unit),
         "owner": _person(complaint.owner),
         "escalation_level": complaint.escalation_level,
+        "next_due_at": _local(complaint.next_due_at),
+        "next_due_target": complaint.next_due_target,
+        "time_state": str(
+            time_state(
+                next_due_at=complaint.next_due_at,
+                at_risk_at=complaint.at_risk_at,
+                is_paused=complaint.is_awaiting_customer,
+                now=clock.now(),
+            )
+        ),
+    }
+
+
+def _deadline(complaint: Complaint, target: str) -> dict[str, Any]:
+    policy = getattr(complaint, f"{target}_policy")
+    return {
+        "due": _local(getattr(complaint, f"{target}_due")),
+        "policy": policy.name if policy else None,
+        "met": getattr(complaint, f"{target}_met"),
+    }
+
+
+def complaint_deadlines(complaint: Complaint) -> dict[str, Any]:
+    """Each deadline with the policy that set it and whether it was met (None: not yet)."""
+    pending = complaint.extensions.filter(status="pending").first()
+    return {
+        "response": _deadline(complaint, "response"),
+        "resolution": _deadline(complaint, "resolution"),
+        "revisit": _deadline(complaint, "revisit"),
+        "at_risk_at": _local(complaint.at_risk_at),
+        "is_awaiting_customer": complaint.is_awaiting_customer,
+        "is_filed_late": complaint.is_filed_late,
+        "extended_to": (
+            {"amount": complaint.resolution_limit_amount, "unit": complaint.resolution_limit_unit}
+            if complaint.resolution_limit_amount is not None
+            else None
+        ),
+        "pending_extension": (
+            {
+                "amount": pending.amount,
+                "unit": pending.unit,
+                "reason": pending.reason,
+                "requested_by": pending.requested_by.username,
+            }
+            if pending
+            else None
+        ),
     }
 
 
@@ -98,6 +147,10 @@ def complaint_detail(complaint: Complaint, *, user: User) -> dict[str, Any]:
         allowed_actions=[
             str(a) for a in complaint_actions_for_user(complaint=complaint, user=user)
         ],
+        response_due=_local(complaint.response_due),
+        resolution_due=_local(complaint.resolution_due),
+        revisit_due=_local(complaint.revisit_due),
+        deadlines=complaint_deadlines(complaint),
     )
     return item
 

@@ -92,6 +92,12 @@ class ComplaintFilterIn(Schema):
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     q: str | None = Field(None, max_length=100)
+    overdue: bool | None = Field(None, description="true: the running deadline has passed")
+    at_risk: bool | None = Field(None, description="true: most of the time is used, not yet due")
+    due_before: dt.datetime | None = Field(None, description="the running deadline is before")
+    sort: Literal["received", "-received", "deadline"] = Field(
+        "-received", description="newest first (default), oldest first, or nearest deadline"
+    )
 
 
 class CodeNameOut(Schema):
@@ -111,6 +117,33 @@ class ContactOut(Schema):
     customer_id: int
 
 
+class DeadlineOut(Schema):
+    due: dt.datetime | None
+    policy: str | None
+    met: bool | None
+
+
+class LimitOut(Schema):
+    amount: int
+    unit: str
+
+
+class PendingExtensionOut(LimitOut):
+    reason: str
+    requested_by: str
+
+
+class DeadlinesOut(Schema):
+    response: DeadlineOut
+    resolution: DeadlineOut
+    revisit: DeadlineOut
+    at_risk_at: dt.datetime | None
+    is_awaiting_customer: bool
+    is_filed_late: bool | None
+    extended_to: LimitOut | None
+    pending_extension: PendingExtensionOut | None
+
+
 class ComplaintListItemOut(Schema):
     number: str
     kind: str
@@ -124,6 +157,9 @@ class ComplaintListItemOut(Schema):
     org_unit: CodeNameOut | None
     owner: PersonOut | None
     escalation_level: int
+    next_due_at: dt.datetime | None
+    next_due_target: str
+    time_state: str
 
 
 class ComplaintDetailOut(ComplaintListItemOut):
@@ -146,6 +182,10 @@ class ComplaintDetailOut(ComplaintListItemOut):
     answered_at: dt.datetime | None
     closed_at: dt.datetime | None
     allowed_actions: list[str]
+    response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    revisit_due: dt.datetime | None
+    deadlines: DeadlinesOut
 
 
 class TimelineEventOut(Schema):
@@ -211,6 +251,38 @@ class FollowUpIn(ActionIn):
 
 class CloseIn(ActionIn):
     reason: str = Field("", max_length=MAX_TEXT)
+
+
+class PauseIn(ActionIn):
+    reason: str = Field(min_length=1, max_length=MAX_TEXT, description="what the customer is asked")
+
+
+class ResumeIn(ActionIn):
+    note: str = Field("", max_length=MAX_TEXT)
+
+
+UnitName = Literal["minutes", "hours", "days", "working_hours", "working_days"]
+
+
+class ExtendIn(ActionIn):
+    reason: str = Field(min_length=1, max_length=MAX_TEXT)
+    amount: int = Field(ge=1, le=1000, description="the new resolution limit")
+    unit: UnitName
+
+
+class DecideExtensionIn(ActionIn):
+    approve: bool
+    note: str = Field("", max_length=MAX_TEXT)
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    complaint: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
 
 
 class NoteIn(ActionIn):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from kesu.accounts.models import User
 from kesu.complaints.access import access_complaint_for_user, complaint_roles_for, complaint_scope_q
 from kesu.complaints.models import Category, Complaint, ComplaintEvent
 from kesu.complaints.workflow import EXTENSION_PENDING, PAUSED, Action, allowed_actions
+from kesu.core import clock
 
 _RELATED = ("customer", "category", "org_unit", "intake_unit", "owner", "created_by")
 
@@ -28,6 +29,10 @@ class ComplaintFilters:
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     q: str | None = None
+    overdue: bool | None = None
+    at_risk: bool | None = None
+    due_before: dt.datetime | None = None
+    sort: str = "-received"
 
 
 def complaint_list_for_user(*, user: User, filters: ComplaintFilters) -> QuerySet[Complaint]:
@@ -64,7 +69,22 @@ def complaint_list_for_user(*, user: User, filters: ComplaintFilters) -> QuerySe
             | Q(description__icontains=text)
             | Q(demands__icontains=text)
         )
-    return queryset.order_by("-received_at", "-pk")
+    now = clock.now()
+    if filters.overdue is not None:
+        overdue = Q(next_due_at__lte=now, is_awaiting_customer=False)
+        queryset = queryset.filter(overdue) if filters.overdue else queryset.exclude(overdue)
+    if filters.at_risk is not None:
+        at_risk = Q(at_risk_at__lte=now, next_due_at__gt=now, is_awaiting_customer=False)
+        queryset = queryset.filter(at_risk) if filters.at_risk else queryset.exclude(at_risk)
+    if filters.due_before:
+        queryset = queryset.filter(next_due_at__lt=filters.due_before)
+    ordering = {
+        "-received": ["-received_at", "-pk"],
+        "received": ["received_at", "pk"],
+        # Nearest deadline first; cases with no running clock last.
+        "deadline": [F("next_due_at").asc(nulls_last=True), "-received_at", "-pk"],
+    }[filters.sort]
+    return queryset.order_by(*ordering)
 
 
 def complaint_get_for_user(*, number: str, user: User) -> Complaint:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from kesu.accounts.models import User
 from kesu.core import clock
+from kesu.core.errors import NotFound
 from kesu.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -70,9 +71,7 @@ def notifications_send_pending_emails(*, limit: int = 100) -> int:
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
     if notification.recipient_id != user.pk:
-        from kesu.core.errors import NotFound
-
-        raise NotFound("no such notification")
+        raise NotFound("no such notification", code="notification_not_found")
     if notification.read_at is None:
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])

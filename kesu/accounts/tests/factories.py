@@ -23,6 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"员工{n}")
     password = factory.PostGenerationMethodCall("set_password", "Kesu@2026")
     is_staff = True
+    email = factory.LazyAttribute(lambda user: f"{user.username}@kesu.test")
 
     @factory.post_generation
     def save_password(self, create, extracted, **kwargs):

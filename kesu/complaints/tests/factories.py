@@ -60,7 +60,8 @@ def walk_to(firm, complaint: Complaint, status: Status) -> Complaint:
         return services.complaint_reject(
             complaint=complaint, actor=p.manager, reason="不属于受理范围"
         )
-    for reached, step in steps:
+    path = [Status.RECEIVED, *(reached for reached, _step in steps)]
+    for reached, step in steps[path.index(Status(complaint.status)) :]:
         if complaint.status == status:
             break
         complaint = step(complaint)

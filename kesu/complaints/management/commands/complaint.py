@@ -66,6 +66,11 @@ class Command(BaseCommand):
         act.add_argument("--satisfied", choices=list(_YES_NO))
         act.add_argument("--satisfaction", type=int)
         act.add_argument("--public", action="store_true", help="a note the customer sees")
+        act.add_argument("--amount", type=int, help="extend: the new resolution limit")
+        act.add_argument(
+            "--unit", choices=["minutes", "hours", "days", "working_hours", "working_days"]
+        )
+        act.add_argument("--approve", choices=list(_YES_NO), help="decide_extension: yes or no")
 
     def handle(self, *args, verb: str, actor: str, **options):
         try:
@@ -122,6 +127,9 @@ class Command(BaseCommand):
             is_satisfied=_YES_NO.get(options["satisfied"]),
             satisfaction=options["satisfaction"],
             is_public=options["public"],
+            amount=options["amount"],
+            unit=options["unit"],
+            approve=_YES_NO.get(options["approve"]),
         )
         complaint = complaint_get_for_user(number=options["number"], user=user)
         complaint = complaint_perform(
