@@ -38,7 +38,8 @@ def sweep_at(moment: str):
 @pytest.fixture
 def assigned_case(firm, policies):
     """Received Wed 2026-11-18 10:00, accepted and assigned to the handler the same hour:
-    resolution due Mon 2026-11-23 10:00, at risk from Fri 2026-11-20 14:00 (80%: 18 of 22½ working hours)."""
+    resolution due Mon 2026-11-23 10:00, at risk from Fri 2026-11-20 14:00 (80%: 18 of the
+    22½ working hours)."""
     with clock.frozen(at("2026-11-18 10:00")):
         case = receive(firm)
     with clock.frozen(at("2026-11-18 10:30")):
@@ -154,7 +155,7 @@ def test_the_sweep_reads_only_the_cases_that_are_due(firm, policies):
     assert due_for(DeadlineAlert.Kind.REMINDER, now=at("2026-11-21 00:00")).count() == 3
 
 
-# --- email through a real SMTP server on loopback ------------------------------------------------
+# --- email through a real SMTP server on loopback ----------------------------------------------
 
 
 def test_notification_emails_go_through_smtp_once(
@@ -205,7 +206,7 @@ def test_an_unreachable_mail_server_keeps_the_email_for_later(
     assert notifications_send_pending_emails() == 0
 
 
-# --- two workers at once, on PostgreSQL ------------------------------------------------------------
+# --- two workers at once, on PostgreSQL --------------------------------------------------------
 
 
 @pytest.mark.postgres
@@ -241,7 +242,7 @@ def test_two_sweeps_at_once_remind_and_escalate_once(firm, policies):
     assert Notification.objects.filter(kind="deadline_at_risk").count() == 5
 
 
-# --- huey against the real Redis ------------------------------------------------------------------
+# --- huey against the real Redis ---------------------------------------------------------------
 
 
 def test_tasks_round_trip_through_redis():
@@ -275,7 +276,10 @@ def test_the_settings_choose_redis_when_kesu_redis_url_is_set():
     import subprocess
     import sys
 
-    code = "from django.conf import settings; import django; django.setup(); print(settings.HUEY['huey_class'])"
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.HUEY['huey_class'])"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     env["KESU_REDIS_URL"] = "redis://127.0.0.1:6379/3"
