@@ -88,3 +88,22 @@ def test_the_admin_speaks_english_to_an_english_browser(browser, live_server, fi
     expect(page.locator("body")).to_contain_text("Kesu complaint handling")
     expect(page.locator("body")).to_contain_text("Received")
     context.close()
+
+
+def test_an_administrator_enters_next_years_holiday_and_the_warning_goes(
+    page: Page, live_server, firm, policies
+):
+    from kesu.deadlines.models import CalendarDay
+
+    firm.people.administrator.is_superuser = False
+    firm.people.administrator.save()
+    sign_in(page, live_server.url, "administrator")
+    page.goto(f"{live_server.url}/admin/deadlines/calendarday/")
+    expect(page.locator(".messagelist")).to_contain_text("2027 年的法定节假日尚未发布")
+    page.goto(f"{live_server.url}/admin/deadlines/calendarday/add/")
+    page.get_by_label("日期").fill("2027-01-01")
+    page.get_by_label("备注").fill("元旦")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("正在重新计算未结案件的期限")
+    expect(page.locator(".messagelist")).not_to_contain_text("尚未发布")
+    assert CalendarDay.objects.get().is_working_day is False

@@ -38,6 +38,12 @@ def test_the_demo_covers_every_role_state_and_the_last_six_months():
     assert all(row["n"] == row["top"] for row in counts)
     assert ComplaintEvent.objects.filter(sequence=1).exclude(type="received").count() == 0
     assert ComplaintEvent.objects.filter(created_at__gt=NOW).count() == 0
+    # every case has its deadlines from the general policy, and finished ones their verdicts
+    assert not Complaint.objects.filter(kind="complaint", resolution_due__isnull=True).exists()
+    closed = Complaint.objects.filter(status="closed", kind="complaint")
+    assert not closed.filter(resolution_met__isnull=True).exists()
+    assert closed.filter(resolution_met=True).exists()
+    assert not closed.filter(next_due_at__isnull=False).exists()
     # some customers come back
     repeats = Complaint.objects.values("customer").annotate(n=Count("id")).filter(n__gt=1)
     assert repeats.count() > 5
