@@ -137,6 +137,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KESU_LOG_LEVEL", "INFO")},
+    # The worker gives huey a handler of its own; do not print its lines twice.
+    "loggers": {"huey": {"propagate": False}},
 }
 
 # Limits on what one request may carry; larger texts are refused with a clear error.

@@ -1,4 +1,5 @@
 import atexit
+import signal
 import subprocess
 import sys
 
@@ -23,6 +24,13 @@ class Command(BaseCommand):
             # One command for one machine: the worker runs beside the server and stops with it.
             worker = subprocess.Popen([sys.executable, "-m", "kesu.cli", "worker"])
             atexit.register(worker.terminate)
+
+            def stop(signum, frame):
+                worker.terminate()
+                sys.exit(0)
+
+            # Ctrl-C reaches both processes; a SIGTERM to the server must stop the worker too.
+            signal.signal(signal.SIGTERM, stop)
         # Django's server with its static files: enough for one machine. Several machines
         # behind a proxy run a WSGI server on config.wsgi and `kesu worker` on their own.
         call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)

@@ -9,4 +9,5 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="worker threads (2)")
 
     def handle(self, *args, workers: int, **options):
-        call_command("run_huey", workers=max(workers, 1), worker_type="thread")
+        # Quiet: errors and warnings only, so that the server's log beside it stays readable.
+        call_command("run_huey", workers=max(workers, 1), worker_type="thread", verbose=False)
