@@ -1,7 +1,11 @@
 """Benchmark: the deadline sweep over many open complaints (run by hand, not a test).
 
-    KESU_DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/sweep_bench.py 1000000
-    KESU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kesu_bench .venv/bin/python bench/sweep_bench.py 1000000
+    export KESU_LOG_LEVEL=WARNING
+    KESU_DATABASE_URL=sqlite:///$PWD/var/bench.sqlite3 .venv/bin/python bench/sweep_bench.py
+    KESU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kesu_bench \
+        .venv/bin/python bench/sweep_bench.py
+
+Arguments: how many open cases (1,000,000) and how many of them are overdue (200).
 
 It fills the database once (bulk insert, bypassing the services: this measures the sweep,
 not intake) with open cases whose deadlines lie in the next 30 days, of which `due` are at
