@@ -312,3 +312,16 @@ def test_presets_load_twice_without_duplicates(db):
     second = preset_load(name="general")
     assert first == second == {"categories": 24, "policies": 4}
     assert TimeLimitPolicy.objects.count() == 4
+
+
+def test_an_unknown_year_is_logged_once_and_never_crashes(firm, policies, caplog):
+    from kesu.deadlines import engine
+
+    engine._reported_fallback_years.discard(2027)
+    with caplog.at_level("WARNING", logger="kesu.deadlines.engine"):
+        first = received_at(firm, "2026-12-30 10:00")
+        received_at(firm, "2026-12-31 10:00")
+    assert first.resolution_due == at("2027-01-04 10:00")
+    warnings = [r.getMessage() for r in caplog.records if "2027" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "Monday to Friday" in warnings[0]
