@@ -213,6 +213,10 @@ class Complaint(TimeStampedModel):
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     next_due_target = models.CharField(_("next deadline for"), max_length=20, blank=True)
     at_risk_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+    # How far the sweep got with the running deadline: 0 nothing yet, 1 reminded, 2 sent to the
+    # supervisor, 3 sent to head office. Reset when the deadline moves. It keeps alerted cases
+    # out of the sweep's reads; the DeadlineAlert rows keep the sweep's acts unique.
+    alert_stage = models.PositiveSmallIntegerField(_("alert stage"), default=0)
 
     # Bumped by every change; a client that sends the version it saw cannot overwrite a newer one.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -228,7 +232,8 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["next_due_at"], name="complaint_next_due"),
-            models.Index(fields=["at_risk_at"], name="complaint_at_risk"),
+            models.Index(fields=["alert_stage", "at_risk_at"], name="complaint_sweep_at_risk"),
+            models.Index(fields=["alert_stage", "next_due_at"], name="complaint_sweep_due"),
         ]
 
     def __str__(self) -> str:

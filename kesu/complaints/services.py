@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,6 +202,10 @@ def _refresh_deadlines(complaint: Complaint) -> tuple[list[str], dict[str, list[
             changed.append(field)
             if field in _DEADLINES_SHOWN:
                 shown[field] = [_shown(before), _shown(value)]
+    if {"next_due_at", "next_due_target"} & set(changed) and complaint.alert_stage:
+        # A new deadline is watched afresh.
+        complaint.alert_stage = 0
+        changed.append("alert_stage")
     return changed, shown
 
 
@@ -1041,10 +1045,19 @@ def complaint_decide_extension(
 # --- the sweep's steps (actor None: the system) ---------------------------------------------------
 
 
-def _alert_once(complaint: Complaint, *, kind: str) -> bool:
-    """Claim the alert for the case's current deadline; False if it was claimed before."""
-    from django.db import IntegrityError
+_ALERT_STAGES = {
+    DeadlineAlert.Kind.REMINDER: 1,
+    DeadlineAlert.Kind.ESCALATION_1: 2,
+    DeadlineAlert.Kind.ESCALATION_2: 3,
+}
 
+
+def _alert_once(complaint: Complaint, *, kind: str) -> bool:
+    """Claim the alert for the case's current deadline; False if it was claimed before.
+
+    The unique row makes the act happen once even with two sweeps at once; the stage on the
+    case keeps it out of the next sweep's reads.
+    """
     try:
         with transaction.atomic():
             DeadlineAlert.objects.create(
@@ -1055,6 +1068,8 @@ def _alert_once(complaint: Complaint, *, kind: str) -> bool:
             )
     except IntegrityError:
         return False
+    complaint.alert_stage = max(complaint.alert_stage, _ALERT_STAGES[kind])
+    complaint.save(update_fields=["alert_stage"])
     return True
 
 

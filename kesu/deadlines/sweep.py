@@ -1,8 +1,8 @@
 """The periodic sweep: reminds what is at risk and escalates what is overdue.
 
-It reads only the cases that are due (two indexed columns, at_risk_at and next_due_at) and
-not yet alerted for that very deadline; each step claims its alert row first, so two sweeps
-at once, or one run twice, act once.
+It reads only the cases that are due and not yet alerted for their running deadline (the
+alert_stage column with at_risk_at or next_due_at, indexed together); each step claims its
+alert row first, so two sweeps at once, or one run twice, act once.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
 from kesu.complaints.models import Complaint
 from kesu.complaints.services import complaint_escalate_overdue, complaint_remind_deadline
@@ -27,27 +26,23 @@ class SweepResult:
     escalated_to_head_office: int = 0
 
 
-def _not_alerted(kind: str):
-    return ~Exists(
-        DeadlineAlert.objects.filter(
-            complaint=OuterRef("pk"),
-            kind=kind,
-            target=OuterRef("next_due_target"),
-            due_at=OuterRef("next_due_at"),
-        )
-    )
-
-
 def due_for(kind: str, *, now: dt.datetime):
-    """The cases whose `kind` of alert is due now and not yet given, oldest deadline first."""
+    """The cases whose `kind` of alert is due now and not yet given.
+
+    Each query leads with alert_stage and filters and orders on one indexed time column, so
+    it reads the due cases only, however many are open.
+    """
     if kind == DeadlineAlert.Kind.REMINDER:
-        due = Complaint.objects.filter(at_risk_at__lte=now, next_due_at__gt=now)
+        due = Complaint.objects.filter(alert_stage=0, at_risk_at__lte=now, next_due_at__gt=now)
+        order = "at_risk_at"
     elif kind == DeadlineAlert.Kind.ESCALATION_1:
-        due = Complaint.objects.filter(next_due_at__lte=now)
+        due = Complaint.objects.filter(alert_stage__in=[0, 1], next_due_at__lte=now)
+        order = "next_due_at"
     else:
         late = dt.timedelta(hours=settings.KESU_SECOND_ESCALATION_AFTER_HOURS)
-        due = Complaint.objects.filter(next_due_at__lte=now - late)
-    return due.filter(_not_alerted(kind)).order_by("next_due_at").only("pk", "number")
+        due = Complaint.objects.filter(alert_stage=2, next_due_at__lte=now - late)
+        order = "next_due_at"
+    return due.order_by(order).only("pk", "number")
 
 
 def sweep(*, now: dt.datetime, batch: int = BATCH) -> SweepResult:
