@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -83,6 +84,10 @@ class User(AbstractUser):
     """A member of staff. Customers are not users: they live in customers.Customer."""
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Empty: follow the browser (and the firm's default, KESU_LANGUAGE).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 
 from kesu.accounts.models import ApiToken, OrgUnit, RoleAssignment, User
@@ -72,3 +73,12 @@ def api_token_authenticate(*, key: str) -> User | None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
     return token.user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the user's language (中文/English); empty follows the browser."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(f"unknown language {language!r}", fields={"language": "unknown"})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

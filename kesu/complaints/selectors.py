@@ -125,3 +125,69 @@ def complaint_actions_for_user(*, complaint: Complaint, user: User) -> list[Acti
 
 def category_list_active() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).select_related("parent")
+
+
+# --- the workspace's inboxes ---------------------------------------------------------------------
+
+INBOXES = (
+    "mine",
+    "department",
+    "approval",
+    "unassigned",
+    "at_risk",
+    "overdue",
+    "revisits",
+    "closed",
+)
+
+
+def _inbox_filter(name: str, user: User, now) -> Q:
+    from kesu.accounts.roles import Role
+    from kesu.accounts.selectors import user_role_assignments
+
+    open_cases = ~Q(status__in=["closed", "not_accepted"])
+    if name == "mine":
+        return open_cases & Q(owner=user)
+    if name == "department":
+        units = [a.org_unit_id for a in user_role_assignments(user)]
+        return open_cases & Q(org_unit_id__in=units)
+    if name == "approval":
+        # Solutions and requests for more time waiting for someone who leads, not their own.
+        if not {a.role for a in user_role_assignments(user)} & {Role.SUPERVISOR, Role.EXECUTIVE}:
+            return Q(pk__in=[])
+        waiting = Q(status="awaiting_approval") | Q(extensions__status="pending")
+        return waiting & ~Q(owner=user)
+    if name == "unassigned":
+        return Q(status__in=["received", "accepted"], owner__isnull=True)
+    if name == "at_risk":
+        return Q(at_risk_at__lte=now, next_due_at__gt=now, is_awaiting_customer=False)
+    if name == "overdue":
+        return Q(next_due_at__lte=now, is_awaiting_customer=False)
+    if name == "revisits":
+        return Q(status="answered")
+    if name == "closed":
+        return Q(status="closed", closed_at__gte=now - dt.timedelta(days=30))
+    raise ValueError(name)
+
+
+def complaint_inbox(*, user: User, name: str) -> QuerySet[Complaint]:
+    """One inbox of the workspace, within the user's scope."""
+    now = clock.now()
+    return (
+        Complaint.objects.filter(complaint_scope_q(user))
+        .filter(_inbox_filter(name, user, now))
+        .distinct()
+    )
+
+
+def inbox_counts(*, user: User) -> dict[str, int]:
+    return {name: complaint_inbox(user=user, name=name).count() for name in INBOXES}
+
+
+def customer_history(*, customer_id: int, user: User) -> QuerySet[Complaint]:
+    """A customer's earlier cases that `user` may see, newest first."""
+    return (
+        Complaint.objects.filter(complaint_scope_q(user), customer_id=customer_id)
+        .select_related("category")
+        .order_by("-received_at")
+    )

@@ -1,0 +1,258 @@
+"""The workspace's case pages. Thin: parse, call one selector or service, render; htmx gets
+the fragment it swaps, a plain request the whole page."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kesu.complaints import presenters
+from kesu.complaints.access import can_see_full_contact, complaint_roles_for
+from kesu.complaints.forms import ACTION_FORMS, FilterForm, RegisterForm
+from kesu.complaints.models import Category
+from kesu.complaints.selectors import (
+    INBOXES,
+    ComplaintFilters,
+    complaint_actions_for_user,
+    complaint_get_for_user,
+    complaint_inbox,
+    complaint_list_for_user,
+    complaint_timeline,
+    customer_history,
+    inbox_counts,
+)
+from kesu.complaints.services import complaint_perform, complaint_receive, complaint_update
+from kesu.complaints.suggest import suggest_category
+from kesu.complaints.workflow import ACTION_LABELS, Action, check_edit
+from kesu.core.errors import ApplicationError, NotFound
+from kesu.customers.contacts import normalize_phone
+from kesu.customers.selectors import customer_find
+
+PAGE_SIZE = 50
+
+INBOX_LABELS = {
+    "mine": _("Mine"),
+    "department": _("My department"),
+    "approval": _("Awaiting my approval"),
+    "unassigned": _("Unassigned"),
+    "at_risk": _("At risk"),
+    "overdue": _("Overdue"),
+    "revisits": _("Revisits due"),
+    "closed": _("Recently closed"),
+}
+
+
+def _page(queryset, page: int):
+    """One page without counting the whole table: fetch one row more to know if there is a
+    next page, so that paging stays fast at millions of cases."""
+    start = (page - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    inbox = request.GET.get("inbox", "")
+    form = FilterForm(request.GET or None)
+    filters_valid = form.is_valid() if request.GET else True
+    filters = (
+        form.filters(zone=ZoneInfo(settings.TIME_ZONE))
+        if request.GET and filters_valid
+        else ComplaintFilters(sort="deadline")
+    )
+    queryset = complaint_list_for_user(user=request.user, filters=filters)
+    if inbox in INBOXES:
+        queryset = queryset.filter(
+            pk__in=complaint_inbox(user=request.user, name=inbox).values("pk")
+        )
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, has_next = _page(queryset, page)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "section": "cases",
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
+        "inbox": inbox,
+        "inboxes": [
+            (name, str(INBOX_LABELS[name]), count)
+            for name, count in inbox_counts(user=request.user).items()
+        ],
+    }
+    template = (
+        "complaints/_rows.html"
+        if request.htmx and request.htmx.target == "case-rows"
+        else "complaints/list.html"
+    )
+    return render(request, template, context)
+
+
+def can_classify(complaint, user) -> bool:
+    """Classification is offered where the workflow lets this user change it."""
+    try:
+        check_edit(
+            fields=["category"],
+            status=complaint.status,
+            roles=complaint_roles_for(user, complaint),
+            is_owner=complaint.owner_id == user.pk,
+        )
+    except ApplicationError:
+        return False
+    return True
+
+
+def _detail_context(request: HttpRequest, complaint, forms: dict | None = None) -> dict:
+    actions = complaint_actions_for_user(complaint=complaint, user=request.user)
+    offered = []
+    for action in actions:
+        offered.append(
+            (
+                action.value,
+                str(ACTION_LABELS[action]),
+                (forms or {}).get(action.value) or ACTION_FORMS[action.value](),
+            )
+        )
+    if can_classify(complaint, request.user):
+        classify = (forms or {}).get("classify") or ACTION_FORMS["classify"](
+            initial={
+                "category": complaint.category.code if complaint.category else None,
+                "severity": complaint.severity,
+                "risk": complaint.risk,
+            }
+        )
+        offered.insert(0, ("classify", _("Classify"), classify))
+    return {
+        "section": "cases",
+        "complaint": complaint,
+        "detail": presenters.complaint_detail(complaint, user=request.user),
+        "full_contact": can_see_full_contact(request.user, complaint),
+        "timeline": complaint_timeline(complaint=complaint),
+        "offered": offered,
+        "history": customer_history(customer_id=complaint.customer_id, user=request.user).exclude(
+            pk=complaint.pk
+        )[:10],
+    }
+
+
+@login_required
+@require_GET
+def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        complaint = complaint_get_for_user(number=number, user=request.user)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+@login_required
+@require_POST
+def complaint_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    try:
+        complaint = complaint_get_for_user(number=number, user=request.user)
+    except NotFound as error:
+        raise Http404(error.detail) from error
+    if action not in ACTION_FORMS:
+        raise Http404("no such action")
+    form = ACTION_FORMS[action](request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            if action == "classify":
+                complaint = complaint_update(
+                    complaint=complaint, actor=request.user, changes=form.changes()
+                )
+            else:
+                complaint = complaint_perform(
+                    complaint=complaint, actor=request.user, action=action, payload=form.payload()
+                )
+        except ApplicationError as error:
+            form.add_error(None, error.detail)
+            for field, message in error.fields.items():
+                if field in form.fields:
+                    form.add_error(field, message)
+            status = 422
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": _label(action)})
+            if not request.htmx:
+                return redirect("complaint-detail", number=complaint.number)
+            complaint = complaint_get_for_user(number=number, user=request.user)
+            return render(request, "complaints/_case.html", _detail_context(request, complaint))
+    else:
+        status = 422
+    context = _detail_context(request, complaint, forms={action: form})
+    context["open_action"] = action
+    if request.htmx:
+        # htmx swaps only 2xx answers: the form with its errors comes back as a 200 fragment.
+        return render(request, "complaints/_case.html", context)
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+def _label(action: str) -> str:
+    return str(_("Classify")) if action == "classify" else str(ACTION_LABELS[Action(action)])
+
+
+@login_required
+def complaint_register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = complaint_receive(actor=request.user, **form.service_arguments())
+        except ApplicationError as error:
+            form.add_error(None, error.detail)
+            names = {
+                "complainant.name": "contact_name",
+                "complainant.phone": "contact_phone",
+                "complainant.email": "contact_email",
+            }
+            for field, message in error.fields.items():
+                if names.get(field, field) in form.fields:
+                    form.add_error(names.get(field, field), message)
+        else:
+            messages.success(request, _("Registered %(number)s.") % {"number": complaint.number})
+            return redirect("complaint-detail", number=complaint.number)
+    return render(
+        request,
+        "complaints/register.html",
+        {"section": "register", "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def customer_lookup(request: HttpRequest) -> HttpResponse:
+    """As the phone number is typed: the known customer and their earlier cases."""
+    customer, cases = None, []
+    try:
+        phone = normalize_phone(request.GET.get("contact_phone", ""))
+    except ValueError:
+        phone = ""
+    if len(phone) >= 7:
+        customer = customer_find(phone=phone)
+        if customer is not None:
+            cases = customer_history(customer_id=customer.pk, user=request.user)[:10]
+    return render(request, "complaints/_customer.html", {"customer": customer, "cases": cases})
+
+
+@login_required
+@require_GET
+def category_suggestion(request: HttpRequest) -> HttpResponse:
+    """As the description is typed: a category suggested from its words, if one fits."""
+    leaves = Category.objects.filter(is_active=True, parent__isnull=False)
+    code = suggest_category(request.GET.get("description", ""), leaves.values_list("code", "name"))
+    category = leaves.filter(code=code).first() if code else None
+    return render(request, "complaints/_suggestion.html", {"category": category})

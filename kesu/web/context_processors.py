@@ -1,0 +1,8 @@
+def unread_notifications(request):
+    """How many unread notifications the signed-in user has, for the header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from kesu.notifications.selectors import notification_list_for_user
+
+    return {"unread_notifications": notification_list_for_user(user=user, unread=True).count()}
