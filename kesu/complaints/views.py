@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kesu.complaints import presenters
@@ -38,14 +39,14 @@ from kesu.customers.selectors import customer_find
 PAGE_SIZE = 50
 
 INBOX_LABELS = {
-    "mine": _("Mine"),
-    "department": _("My department"),
-    "approval": _("Awaiting my approval"),
-    "unassigned": _("Unassigned"),
-    "at_risk": _("At risk"),
-    "overdue": _("Overdue"),
-    "revisits": _("Revisits due"),
-    "closed": _("Recently closed"),
+    "mine": gettext_lazy("Mine"),
+    "department": gettext_lazy("My department"),
+    "approval": gettext_lazy("Awaiting my approval"),
+    "unassigned": gettext_lazy("Unassigned"),
+    "at_risk": gettext_lazy("At risk"),
+    "overdue": gettext_lazy("Overdue"),
+    "revisits": gettext_lazy("Revisits due"),
+    "closed": gettext_lazy("Recently closed"),
 }
 
 
@@ -195,6 +196,8 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         status = 422
     context = _detail_context(request, complaint, forms={action: form})
     context["open_action"] = action
+    # Shown above the actions too: the refused action may not be one this user is offered.
+    context["refusal"] = form.non_field_errors()
     if request.htmx:
         # htmx swaps only 2xx answers: the form with its errors comes back as a 200 fragment.
         return render(request, "complaints/_case.html", context)
