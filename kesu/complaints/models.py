@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.workflow import KIND_LABELS, STATUS_LABELS, Status
@@ -70,6 +71,10 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# True for a case with no running deadline; the list sorts these after the others.
+NO_CLOCK = ExpressionWrapper(Q(next_due_at__isnull=True), output_field=models.BooleanField())
 
 
 class Complaint(TimeStampedModel):
@@ -232,6 +237,10 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["next_due_at"], name="complaint_next_due"),
+            # "Nearest deadline first, cases without a clock last" straight from an index
+            # (SQLite keeps NULLs first, so a plain next_due_at index cannot serve it).
+            models.Index(NO_CLOCK, F("next_due_at"), name="complaint_deadline_order"),
+            models.Index(fields=["at_risk_at"], name="complaint_at_risk"),
             models.Index(fields=["alert_stage", "at_risk_at"], name="complaint_sweep_at_risk"),
             models.Index(fields=["alert_stage", "next_due_at"], name="complaint_sweep_due"),
         ]

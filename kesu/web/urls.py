@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", complaint_views.complaint_list, name="complaint-list"),
     path("cases/new/", complaint_views.complaint_register, name="complaint-register"),
     path("cases/lookup/customer/", complaint_views.customer_lookup, name="customer-lookup"),
+    path("cases/inboxes/", complaint_views.inbox_count_list, name="complaint-inbox-counts"),
     path("cases/lookup/category/", complaint_views.category_suggestion, name="category-suggestion"),
     path("cases/<str:number>/", complaint_views.complaint_detail, name="complaint-detail"),
     path("cases/<str:number>/<str:action>/", complaint_views.complaint_act, name="complaint-act"),

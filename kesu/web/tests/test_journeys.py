@@ -167,3 +167,30 @@ def test_the_keyboard_reaches_the_content_and_the_language_switches(page: Page, 
     page.reload()
     expect(page.get_by_role("link", name="Register a case")).to_be_visible()
     shot(page, "11-english")
+
+
+def test_the_quality_manager_and_the_executive_read_without_handling(
+    page: Page, live_server, firm, policies
+):
+    from kesu.complaints.tests.factories import receive, walk_to
+    from kesu.complaints.workflow import Status
+
+    closed = walk_to(firm, receive(firm), Status.CLOSED)
+    other_branch = receive(firm, actor=firm.people.sh_agent, category="C01")
+    # the quality manager searches the whole firm, reads a closed case, sees no phone number
+    sign_in(page, live_server.url, "quality")
+    expect(page.locator(f'tr[data-number="{other_branch.number}"]')).to_be_visible()
+    page.get_by_text("筛选与搜索").click()
+    page.get_by_label("状态").select_option("closed")
+    expect(page.locator(f'tr[data-number="{other_branch.number}"]')).to_have_count(0)
+    page.get_by_role("link", name=closed.number).click()
+    expect(page.locator("dl.facts")).to_contain_text("138****8000")
+    expect(page.locator("dl.facts")).not_to_contain_text("13800138000")
+    expect(page.locator('details[data-action="note"]')).to_have_count(1)
+    expect(page.locator('details[data-action="reopen"]')).to_have_count(0)
+    shot(page, "12-quality-case")
+    # the executive reads the dashboard for the whole firm
+    sign_in(page, live_server.url, "executive")
+    page.get_by_role("link", name="仪表盘").click()
+    expect(page.locator('[data-kpi="backlog"]')).to_have_text("1")
+    shot(page, "13-executive-dashboard")

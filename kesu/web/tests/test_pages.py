@@ -296,3 +296,27 @@ def test_sign_in_out_and_password_change(client, firm):
     )
     client.post("/logout/")
     assert client.get("/cases/").status_code == 302
+
+
+def test_inbox_counts_arrive_after_the_list_and_stop_at_the_cap(
+    client, firm, policies, monkeypatch
+):
+    from kesu.complaints import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_COUNT_CAP", 2)
+    monkeypatch.setattr("kesu.complaints.views.INBOX_COUNT_CAP", 2)
+    for _ in range(3):
+        receive(firm)
+    as_user(client, firm.people.manager)
+    assert 'hx-get="/cases/inboxes/"' in client.get("/cases/").content.decode()
+    body = client.get("/cases/inboxes/").content.decode()
+    assert 'id="count-unassigned" hx-swap-oob="true" data-count="2"' in body
+    assert ">2+</span>" in body
+    assert 'data-count="0"' in body  # mine
+
+
+def test_searching_a_case_number_finds_exactly_that_case(client, firm, policies):
+    wanted, other = receive(firm), receive(firm)
+    as_user(client, firm.people.manager)
+    page = client.get("/cases/", {"q": wanted.number.lower()}).content.decode()
+    assert f'data-number="{wanted.number}"' in page and f'data-number="{other.number}"' not in page
