@@ -219,3 +219,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")
+
+# Evidence files: at most this large each (KESU_MAX_UPLOAD_MB, default 20).
+KESU_MAX_UPLOAD_BYTES = int(float(os.environ.get("KESU_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+MEDIA_URL = "media/"

@@ -19,3 +19,5 @@ LANGUAGE_CODE = "zh-hans"
 # Tasks run at once, in the test's own process; the worker's own tests build real queues.
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Files the tests upload stay apart from a developer's own var/media.
+MEDIA_ROOT = VAR_DIR / "test-media"

@@ -117,13 +117,14 @@ def complaint_clock_event(
     type: str,
     message: str = "",
     data: dict[str, Any] | None = None,
+    is_public: bool | None = None,
 ) -> ComplaintEvent:
-    """Pauses, extensions and reminders: the clock changes, the status does not."""
+    """Pauses, extensions, reminders, files: the case changes, its status does not."""
     return _append(
         complaint=complaint,
         actor=actor,
         type=type,
-        is_public=type in _PUBLIC_CLOCK_EVENTS,
+        is_public=type in _PUBLIC_CLOCK_EVENTS if is_public is None else is_public,
         from_status=complaint.status,
         to_status=complaint.status,
         message=message,

@@ -161,6 +161,27 @@ class ClassifyForm(forms.Form):
         }
 
 
+class EditRecordForm(forms.Form):
+    """The record as the customer told it, corrected or completed by staff."""
+
+    service_item = forms.CharField(label=_("service item"), max_length=200, required=False)
+    staff_involved = forms.CharField(label=_("staff involved"), max_length=200, required=False)
+    incident_place = forms.CharField(label=_("incident place"), max_length=200, required=False)
+    description = _text(_("description"), rows=4)
+    demands = _text(_("demands"), required=False, rows=2)
+    amount_involved = forms.DecimalField(
+        label=_("amount involved"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+
+    def changes(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("file"))
+    is_public = forms.BooleanField(label=_("visible to the customer"), required=False)
+
+
 class AssignForm(forms.Form):
     org_unit = forms.ModelChoiceField(
         label=_("responsible unit"),
@@ -240,6 +261,7 @@ class DecideExtensionForm(forms.Form):
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "classify": ClassifyForm,
+    "edit": EditRecordForm,
     Action.ACCEPT: _simple("note", _("note"), required=False),
     Action.REJECT: _simple("reason", _("reason")),
     Action.ASSIGN: AssignForm,

@@ -288,6 +288,7 @@ class ComplaintEvent(models.Model):
         EXTENSION_APPROVED = "extension_approved", _("Extension approved")
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
         REMINDED = "reminded", _("Deadline reminder")
+        ATTACHED = "attached", _("File attached")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -328,6 +329,34 @@ class ComplaintEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("the timeline is append-only: an event cannot be deleted")
+
+
+class ComplaintAttachment(models.Model):
+    """Evidence on a case: a photo, a PDF, a recording or a video, checked by its content."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    is_public = models.BooleanField(_("visible to the customer"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class NumberSequence(models.Model):

@@ -7,8 +7,10 @@ timeline event, all in one transaction: a refused step leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import inspect
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +23,16 @@ from kesu.accounts.roles import Role
 from kesu.accounts.selectors import escalation_chain, user_home_unit, user_role_assignments
 from kesu.complaints import events
 from kesu.complaints.access import can_see_complaint, complaint_roles_for
-from kesu.complaints.models import Category, Channel, Complaint, Risk, Severity, SpecialFlag
+from kesu.complaints.attachments import sniff_type
+from kesu.complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    ComplaintAttachment,
+    Risk,
+    Severity,
+    SpecialFlag,
+)
 from kesu.complaints.numbering import allocate_number
 from kesu.complaints.presets import PRESETS
 from kesu.complaints.selectors import complaint_flags
@@ -1176,6 +1187,62 @@ def complaint_refresh_deadlines(*, complaint: Complaint, reason: str) -> Complai
             complaint=locked, actor=None, deadlines=shown, message=reason
         )
     return locked
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_attach(
+    *, complaint: Complaint, actor: User | None, upload, is_public: bool = False
+) -> ComplaintAttachment:
+    """Keep a file on the case, checked by its content and size; on the timeline.
+
+    `actor` None is the customer (the portal). Staff attach where they may add a note.
+    """
+    if actor is not None:
+        locked, _transition = _begin(complaint, actor, Action.NOTE, {"text": "-"}, None)
+    else:
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    limit = settings.KESU_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationFailed(
+            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            fields={"file": _("Too large.")},
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff_type(head)
+    if content_type is None:
+        raise ValidationFailed(
+            _("Only photos, PDF documents, recordings and videos can be attached."),
+            fields={"file": _("This kind of file is not accepted.")},
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = Path(upload.name or "file").name[:200]
+    attachment = ComplaintAttachment.objects.create(
+        complaint=locked,
+        file=upload,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+        is_public=is_public,
+    )
+    events.complaint_clock_event(
+        complaint=locked,
+        actor=actor,
+        type=Type.ATTACHED,
+        message=name,
+        data={"attachment": attachment.pk, "type": content_type, "size": upload.size},
+        is_public=is_public,
+    )
+    return attachment
 
 
 ACTION_SERVICES = {

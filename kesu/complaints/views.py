@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kesu.complaints import presenters
 from kesu.complaints.access import can_see_full_contact, complaint_roles_for
-from kesu.complaints.forms import ACTION_FORMS, FilterForm, RegisterForm
+from kesu.complaints.forms import ACTION_FORMS, AttachForm, FilterForm, RegisterForm
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import (
     INBOX_COUNT_CAP,
@@ -30,7 +30,12 @@ from kesu.complaints.selectors import (
     inbox_counts,
     inbox_filter,
 )
-from kesu.complaints.services import complaint_perform, complaint_receive, complaint_update
+from kesu.complaints.services import (
+    complaint_attach,
+    complaint_perform,
+    complaint_receive,
+    complaint_update,
+)
 from kesu.complaints.suggest import suggest_category
 from kesu.complaints.workflow import ACTION_LABELS, Action, check_edit
 from kesu.core import clock
@@ -119,11 +124,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def can_classify(complaint, user) -> bool:
-    """Classification is offered where the workflow lets this user change it."""
+def can_edit(complaint, user, field: str) -> bool:
+    """An edit is offered where the workflow lets this user change that field."""
     try:
         check_edit(
-            fields=["category"],
+            fields=[field],
             status=complaint.status,
             roles=complaint_roles_for(user, complaint),
             is_owner=complaint.owner_id == user.pk,
@@ -144,7 +149,12 @@ def _detail_context(request: HttpRequest, complaint, forms: dict | None = None) 
                 (forms or {}).get(action.value) or ACTION_FORMS[action.value](),
             )
         )
-    if can_classify(complaint, request.user):
+    if can_edit(complaint, request.user, "description"):
+        edit = (forms or {}).get("edit") or ACTION_FORMS["edit"](
+            initial={name: getattr(complaint, name) for name in ACTION_FORMS["edit"].base_fields}
+        )
+        offered.append(("edit", _("Correct the record"), edit))
+    if can_edit(complaint, request.user, "category"):
         classify = (forms or {}).get("classify") or ACTION_FORMS["classify"](
             initial={
                 "category": complaint.category.code if complaint.category else None,
@@ -160,6 +170,8 @@ def _detail_context(request: HttpRequest, complaint, forms: dict | None = None) 
         "full_contact": can_see_full_contact(request.user, complaint),
         "timeline": complaint_timeline(complaint=complaint),
         "offered": offered,
+        "attachments": complaint.attachments.select_related("uploaded_by"),
+        "attach_form": AttachForm() if Action.NOTE in actions else None,
         "history": customer_history(customer_id=complaint.customer_id, user=request.user).exclude(
             pk=complaint.pk
         )[:10],
@@ -189,7 +201,7 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
     status = 200
     if form.is_valid():
         try:
-            if action == "classify":
+            if action in ("classify", "edit"):
                 complaint = complaint_update(
                     complaint=complaint, actor=request.user, changes=form.changes()
                 )
@@ -222,7 +234,53 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 
 def _label(action: str) -> str:
-    return str(_("Classify")) if action == "classify" else str(ACTION_LABELS[Action(action)])
+    own = {"classify": _("Classify"), "edit": _("Correct the record")}
+    return str(own[action]) if action in own else str(ACTION_LABELS[Action(action)])
+
+
+@login_required
+@require_POST
+def complaint_attach_file(request: HttpRequest, number: str) -> HttpResponse:
+    """Attach evidence; the case page comes back with it (or with the reason it was refused)."""
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    form = AttachForm(request.POST, request.FILES)
+    status = 422
+    if form.is_valid():
+        try:
+            complaint_attach(
+                complaint=complaint,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                is_public=form.cleaned_data["is_public"],
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.detail)
+        else:
+            messages.success(
+                request, _("Attached %(name)s.") % {"name": form.cleaned_data["file"].name}
+            )
+            return redirect("complaint-detail", number=complaint.number)
+    context = _detail_context(request, complaint)
+    context["attach_form"] = form
+    return render(request, "complaints/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def complaint_file(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A case's file, to whoever may see the case; images inline, the rest as a download."""
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    attachment = complaint.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("no such file")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -26,5 +26,13 @@ urlpatterns = [
     path("cases/inboxes/", complaint_views.inbox_count_list, name="complaint-inbox-counts"),
     path("cases/lookup/category/", complaint_views.category_suggestion, name="category-suggestion"),
     path("cases/<str:number>/", complaint_views.complaint_detail, name="complaint-detail"),
+    path(
+        "cases/<str:number>/files/", complaint_views.complaint_attach_file, name="complaint-attach"
+    ),
+    path(
+        "cases/<str:number>/files/<int:attachment_id>/",
+        complaint_views.complaint_file,
+        name="complaint-file",
+    ),
     path("cases/<str:number>/<str:action>/", complaint_views.complaint_act, name="complaint-act"),
 ]

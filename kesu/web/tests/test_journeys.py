@@ -12,6 +12,11 @@ from kesu.complaints.models import Complaint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("test-results/journey")
+# A real 1×1 PNG, so that the browser can draw the preview.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a2e2a1f30000000049454e44ae426082"
+)
 
 
 def shot(page: Page, name: str) -> None:
@@ -64,6 +69,13 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     number = Complaint.objects.get().number
     expect(page.get_by_role("heading", name=re.compile(number))).to_contain_text("已接收")
     expect(page.locator('details[data-action="accept"]')).to_have_count(0)
+    # the customer's photo of the broken heater goes on the case, with a preview
+    page.get_by_label("上传照片、PDF、录音或视频").set_input_files(
+        files=[{"name": "热水器.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("已上传 热水器.png")
+    expect(page.locator('.files img[alt="热水器.png"]')).to_be_visible()
     shot(page, "03-agent-case")
 
     # the complaint manager accepts, classifies and assigns it
@@ -120,9 +132,9 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     page.goto(f"{base}/cases/{number}/")
     act(page, "close")
     expect(page.locator("h1")).to_contain_text("已结案")
-    # received, accepted, classified, assigned, started, note, proposed, approved,
+    # received, attached, accepted, classified, assigned, started, note, proposed, approved,
     # answered, revisited, closed
-    expect(page.locator("ol.timeline li")).to_have_count(11)
+    expect(page.locator("ol.timeline li")).to_have_count(12)
     shot(page, "07-manager-closed")
     assert Complaint.objects.get().status == "closed"
 
