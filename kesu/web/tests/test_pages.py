@@ -320,3 +320,10 @@ def test_searching_a_case_number_finds_exactly_that_case(client, firm, policies)
     as_user(client, firm.people.manager)
     page = client.get("/cases/", {"q": wanted.number.lower()}).content.decode()
     assert f'data-number="{wanted.number}"' in page and f'data-number="{other.number}"' not in page
+
+
+def test_only_administrators_see_the_way_to_the_configuration(client, firm):
+    as_user(client, firm.people.administrator)
+    assert 'href="/admin/"' in client.get("/cases/").content.decode()
+    as_user(client, firm.people.manager)
+    assert 'href="/admin/"' not in client.get("/cases/").content.decode()
