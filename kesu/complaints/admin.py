@@ -12,31 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.access import complaint_scope_q
 from kesu.complaints.admin_forms import ComplaintActionForm, ComplaintReceiveForm, PresetLoadForm
+from kesu.complaints.forms import show_refusal
 from kesu.complaints.models import Category, Complaint, ComplaintEvent
 from kesu.complaints.selectors import complaint_actions_for_user
 from kesu.complaints.services import complaint_perform, complaint_receive, preset_load
 from kesu.core.errors import ApplicationError
 
+# The admin's action form takes every action's text in one box.
+_TEXT_BOX = {"reason": "text", "solution": "text", "answer": "text", "note": "text"}
+
 
 def _report(form, error: ApplicationError) -> None:
-    """Show a refused step on the form: the message on top, each field beside its input."""
-    form.add_error(None, error.detail)
-    for field, message in error.fields.items():
-        name = _FORM_FIELD.get(field, field)
-        if name in form.fields:
-            form.add_error(name, message)
-
-
-# The services name contact fields as the API does; the admin form names them flat.
-_FORM_FIELD = {
-    "complainant.name": "contact_name",
-    "complainant.phone": "contact_phone",
-    "complainant.email": "contact_email",
-    "reason": "text",
-    "solution": "text",
-    "answer": "text",
-    "note": "text",
-}
+    show_refusal(form, error, aliases=_TEXT_BOX)
 
 
 @admin.register(Category)

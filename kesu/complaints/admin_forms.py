@@ -6,55 +6,20 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.models import Category, Channel, Risk, Severity, SpecialFlag
+from kesu.complaints.forms import RegisterForm
 from kesu.complaints.presets import PRESETS
-from kesu.complaints.workflow import ACTION_LABELS, KIND_LABELS, Action, action_payload
+from kesu.complaints.workflow import ACTION_LABELS, Action, action_payload
 from kesu.deadlines.models import UNIT_CHOICES
 
 
-class ComplaintReceiveForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()]
-    )
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    contact_name = forms.CharField(label=_("complainant name"), max_length=100)
-    contact_phone = forms.CharField(label=_("complainant phone"), max_length=30, required=False)
-    contact_email = forms.CharField(label=_("complainant email"), max_length=254, required=False)
-    description = forms.CharField(
-        label=_("description"), widget=forms.Textarea, max_length=settings.KESU_MAX_TEXT_LENGTH
-    )
-    demands = forms.CharField(
-        label=_("demands"),
-        widget=forms.Textarea,
-        required=False,
-        max_length=settings.KESU_MAX_TEXT_LENGTH,
-    )
-    category = forms.ModelChoiceField(
-        label=_("category"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        to_field_name="code",
-    )
-    severity = forms.ChoiceField(
-        label=_("severity"), choices=Severity.choices, initial=Severity.GENERAL
-    )
-    risk = forms.ChoiceField(label=_("risk"), choices=Risk.choices, initial=Risk.LOW)
+class ComplaintReceiveForm(RegisterForm):
+    """The workspace's registration form, plus the real receipt time of a late registration."""
+
     received_at = forms.DateTimeField(
         label=_("received at"),
         required=False,
         help_text=_("Only when it arrived earlier than now, e.g. 2026-11-20 09:30."),
     )
-    special_flags = forms.MultipleChoiceField(
-        label=_("special customer flags"),
-        choices=SpecialFlag.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["category"] = data["category"].code if data["category"] else None
-        return data
 
 
 class ComplaintActionForm(forms.Form):

@@ -15,6 +15,25 @@ from kesu.deadlines.models import UNIT_CHOICES
 MAX = settings.KESU_MAX_TEXT_LENGTH
 
 
+# The services name contact fields as the API does ("complainant.phone"); forms name them flat.
+# The admin's one-box action form also takes every action's text in one field.
+_SERVICE_FIELD_TO_FORM = {
+    "complainant.name": "contact_name",
+    "complainant.phone": "contact_phone",
+    "complainant.email": "contact_email",
+}
+
+
+def show_refusal(form: forms.Form, error, *, aliases: dict[str, str] | None = None) -> None:
+    """Put a refused step on its form: the reason on top, each field's message beside it."""
+    form.add_error(None, error.detail)
+    names = {**_SERVICE_FIELD_TO_FORM, **(aliases or {})}
+    for field, message in error.fields.items():
+        name = names.get(field, field)
+        if name in form.fields:
+            form.add_error(name, message)
+
+
 def _text(label, *, required=True, rows=3):
     return forms.CharField(
         label=label, required=required, max_length=MAX, widget=forms.Textarea(attrs={"rows": rows})

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kesu.complaints import presenters
 from kesu.complaints.access import can_see_full_contact, complaint_roles_for
-from kesu.complaints.forms import ACTION_FORMS, AttachForm, FilterForm, RegisterForm
+from kesu.complaints.forms import (
+    ACTION_FORMS,
+    AttachForm,
+    FilterForm,
+    RegisterForm,
+    show_refusal,
+)
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import (
     INBOX_COUNT_CAP,
@@ -210,10 +216,7 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
                     complaint=complaint, actor=request.user, action=action, payload=form.payload()
                 )
         except ApplicationError as error:
-            form.add_error(None, error.detail)
-            for field, message in error.fields.items():
-                if field in form.fields:
-                    form.add_error(field, message)
+            show_refusal(form, error)
             status = 422
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": _label(action)})
@@ -290,15 +293,7 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
         try:
             complaint = complaint_receive(actor=request.user, **form.service_arguments())
         except ApplicationError as error:
-            form.add_error(None, error.detail)
-            names = {
-                "complainant.name": "contact_name",
-                "complainant.phone": "contact_phone",
-                "complainant.email": "contact_email",
-            }
-            for field, message in error.fields.items():
-                if names.get(field, field) in form.fields:
-                    form.add_error(names.get(field, field), message)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Registered %(number)s.") % {"number": complaint.number})
             return redirect("complaint-detail", number=complaint.number)
