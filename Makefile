@@ -39,9 +39,10 @@ browser: ## install Debian's chromium and CJK fonts for the browser tests (needs
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "chromium is missing and this is not root: browser tests will be skipped"; fi
 
-lint: install-test ## ruff: lint and format check
+lint: install-test ## ruff (lint, format) and import-linter (the arrows point one way)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test ## ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix .
