@@ -101,3 +101,23 @@ def weekly_intake_by_category(
             continue
         series.setdefault(name, [0] * weeks)[week_starts.index(week)] += row["n"]
     return week_starts, dict(sorted(series.items()))
+
+
+def dashboard_figures(cases: QuerySet[Complaint], *, now: dt.datetime) -> tuple[dict, dict]:
+    """The dashboard's figures: today, now, this month against last, and 12 weeks of intake."""
+    local = timezone.localtime(now)
+    today = Period(local.replace(hour=0, minute=0, second=0, microsecond=0), now)
+    this_month, last_month = month_of(now), month_of(now, months_back=1)
+    weeks, series = weekly_intake_by_category(cases, weeks=12, now=now)
+    figures = {
+        "intake_today": intake(cases, today),
+        "backlog": backlog(cases),
+        "at_risk": at_risk(cases, now),
+        "overdue": overdue(cases, now),
+        "timeliness": (
+            resolution_timeliness(cases, this_month),
+            resolution_timeliness(cases, last_month),
+        ),
+        "satisfaction": (satisfaction(cases, this_month), satisfaction(cases, last_month)),
+    }
+    return figures, {"weeks": [week.isoformat() for week in weeks], "series": series}

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,27 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    now = clock.now()
     cases = Complaint.objects.filter(complaint_scope_q(request.user))
-    local = timezone.localtime(now)
-    today = measures.Period(local.replace(hour=0, minute=0, second=0, microsecond=0), now)
-    this_month, last_month = measures.month_of(now), measures.month_of(now, months_back=1)
-    weeks, series = measures.weekly_intake_by_category(cases, weeks=12, now=now)
-    figures = {
-        "intake_today": measures.intake(cases, today),
-        "backlog": measures.backlog(cases),
-        "at_risk": measures.at_risk(cases, now),
-        "overdue": measures.overdue(cases, now),
-        "timeliness": (
-            measures.resolution_timeliness(cases, this_month),
-            measures.resolution_timeliness(cases, last_month),
-        ),
-        "satisfaction": (
-            measures.satisfaction(cases, this_month),
-            measures.satisfaction(cases, last_month),
-        ),
-    }
-    chart = {"weeks": [w.isoformat() for w in weeks], "series": series}
+    figures, chart = measures.dashboard_figures(cases, now=clock.now())
     return render(
         request,
         "web/dashboard.html",

@@ -89,3 +89,18 @@ def test_weekly_intake_by_category_counts_each_week_from_monday(firm, categories
     assert weeks == [dt.date(2026, 11, 16), dt.date(2026, 11, 23)]
     assert series == {"服务态度": [2, 1], "": [0, 1]}
     assert case.category is None
+
+
+def test_the_dashboard_figures_put_this_month_beside_last(firm, categories):
+    made(firm, "2026-11-23 09:00")
+    made(
+        firm,
+        "2026-11-02 10:00",
+        status="closed",
+        answered_at=dt.datetime(2026, 11, 5, tzinfo=SH),
+        resolution_met=False,
+    )
+    figures, chart = measures.dashboard_figures(Complaint.objects.all(), now=NOW)
+    assert (figures["intake_today"], figures["backlog"]) == (1, 1)
+    assert figures["timeliness"] == (0.0, None)
+    assert len(chart["weeks"]) == 12 and chart["weeks"][-1] == "2026-11-23"
