@@ -17,6 +17,7 @@ from kesu.core.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 from kesu.notifications.api import router as notifications_router
@@ -36,7 +37,13 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
 )
 
-_STATUS = {ValidationFailed: 422, NotFound: 404, PermissionDenied: 403, Conflict: 409}
+_STATUS = {
+    ValidationFailed: 422,
+    NotFound: 404,
+    PermissionDenied: 403,
+    Conflict: 409,
+    RateLimited: 429,
+}
 
 
 def error_body(code: str, detail: str, fields: dict | None = None) -> dict:

@@ -11,5 +11,6 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("kesu.intake.urls")),
     path("", include("kesu.web.urls")),
 ]

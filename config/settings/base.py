@@ -1,5 +1,6 @@
 """Kesu settings: everything a deployment changes comes from KESU_* environment variables."""
 
+import json
 import os
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "kesu.complaints",
     "kesu.deadlines",
     "kesu.notifications",
+    "kesu.intake",
     "kesu.demo",
     "kesu.reports",
     "kesu.web",
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kesu.web.context_processors.unread_notifications",
+                "kesu.web.context_processors.intake_worker",
             ],
         },
     },
@@ -163,6 +166,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Attachments and raw mail in an S3-compatible bucket (MinIO, OSS, COS, S3) when
+# KESU_S3_BUCKET is set; needs `pip install "kesu[s3]"` (django-storages with boto3).
+if os.environ.get("KESU_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["KESU_S3_BUCKET"],
+            "endpoint_url": os.environ.get("KESU_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("KESU_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("KESU_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("KESU_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Serve straight from the apps too, so that a fresh checkout needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
@@ -219,6 +238,53 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("KESU_EMAIL_FROM", "kesu@localhost")
+
+# Customer messages: the address customers reply to (the IMAP mailbox below), the name
+# messages are signed with, and the public address of the portal used in links.
+KESU_EMAIL_REPLY_TO = os.environ.get("KESU_EMAIL_REPLY_TO", "")
+KESU_FIRM_NAME = os.environ.get("KESU_FIRM_NAME", "客诉服务中心")
+KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000")
+
+# SMS: "log" writes to the log (the default); "http" posts to a provider's URL with
+# KESU_SMS_PARAMS, a JSON object whose strings may contain {phone} and {text}.
+KESU_SMS_GATEWAY = os.environ.get("KESU_SMS_GATEWAY", "log")
+KESU_SMS_URL = os.environ.get("KESU_SMS_URL", "")
+KESU_SMS_METHOD = os.environ.get("KESU_SMS_METHOD", "POST")
+KESU_SMS_TOKEN = os.environ.get("KESU_SMS_TOKEN", "")
+try:
+    KESU_SMS_PARAMS = json.loads(
+        os.environ.get("KESU_SMS_PARAMS", '{"mobile": "{phone}", "content": "{text}"}')
+    )
+except ValueError as _error:
+    raise ImproperlyConfigured(f"KESU_SMS_PARAMS is not valid JSON: {_error}") from None
+if KESU_SMS_GATEWAY not in ("log", "http"):
+    raise ImproperlyConfigured("KESU_SMS_GATEWAY must be log or http")
+# A message that fails is tried again, waiting longer each time, this many times in all.
+KESU_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("KESU_MESSAGE_MAX_ATTEMPTS", "6"))
+
+# Email intake: an IMAP mailbox polled by the worker when KESU_IMAP_HOST is set.
+KESU_IMAP_HOST = os.environ.get("KESU_IMAP_HOST", "")
+KESU_IMAP_PORT = int(os.environ.get("KESU_IMAP_PORT", "993"))
+KESU_IMAP_USER = os.environ.get("KESU_IMAP_USER", "")
+KESU_IMAP_PASSWORD = os.environ.get("KESU_IMAP_PASSWORD", "")
+KESU_IMAP_FOLDER = os.environ.get("KESU_IMAP_FOLDER", "INBOX")
+KESU_IMAP_SSL = env_bool("KESU_IMAP_SSL", True)
+KESU_IMAP_INTERVAL_MINUTES = int(os.environ.get("KESU_IMAP_INTERVAL_MINUTES", "2"))
+
+# Intake without a member of staff (portal, email) lands at this org unit's code; the root
+# of the tree when empty.
+KESU_INTAKE_UNIT = os.environ.get("KESU_INTAKE_UNIT", "")
+
+# The portal: how long what the customer sends is kept (stated in the privacy notice), and
+# the abuse limits: submissions per IP per hour and per contact per day, failed tracking
+# checks per IP and per number per hour.
+KESU_RETENTION_YEARS = int(os.environ.get("KESU_RETENTION_YEARS", "3"))
+KESU_PORTAL_SUBMITS_PER_IP_HOUR = int(os.environ.get("KESU_PORTAL_SUBMITS_PER_IP_HOUR", "5"))
+KESU_PORTAL_SUBMITS_PER_CONTACT_DAY = int(
+    os.environ.get("KESU_PORTAL_SUBMITS_PER_CONTACT_DAY", "3")
+)
+KESU_PORTAL_CHECKS_PER_HOUR = int(os.environ.get("KESU_PORTAL_CHECKS_PER_HOUR", "10"))
+KESU_PORTAL_MAX_FILES = 5
 
 # Evidence files: at most this large each (KESU_MAX_UPLOAD_MB, default 20).
 KESU_MAX_UPLOAD_BYTES = int(float(os.environ.get("KESU_MAX_UPLOAD_MB", "20")) * 1024 * 1024)

@@ -24,20 +24,25 @@ STAFF_PERMISSIONS = frozenset(
         "notifications.view_notification",
     }
 )
-ADMINISTRATOR_PERMISSIONS = STAFF_PERMISSIONS | {
-    f"{app}.{verb}_{model}"
-    for app, model in (
-        ("accounts", "orgunit"),
-        ("accounts", "user"),
-        ("accounts", "roleassignment"),
-        ("accounts", "apitoken"),
-        ("complaints", "category"),
-        ("deadlines", "timelimitpolicy"),
-        ("deadlines", "calendarday"),
-        ("deadlines", "businesshours"),
-    )
-    for verb in ("view", "add", "change")
-}
+ADMINISTRATOR_PERMISSIONS = (
+    STAFF_PERMISSIONS
+    | {
+        f"{app}.{verb}_{model}"
+        for app, model in (
+            ("accounts", "orgunit"),
+            ("accounts", "user"),
+            ("accounts", "roleassignment"),
+            ("accounts", "apitoken"),
+            ("complaints", "category"),
+            ("deadlines", "timelimitpolicy"),
+            ("deadlines", "calendarday"),
+            ("deadlines", "businesshours"),
+            ("notifications", "messagetemplate"),
+        )
+        for verb in ("view", "add", "change")
+    }
+    | {"notifications.view_outboundmessage", "intake.view_inboundemail"}
+)
 
 
 class RolePermissionBackend(BaseBackend):

@@ -1,7 +1,8 @@
 """/api/v1/complaints: thin endpoints that parse, call one service, and present."""
 
-from django.http import HttpRequest
-from ninja import Query, Router, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Header, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from kesu.complaints import presenters
@@ -9,6 +10,7 @@ from kesu.complaints.schemas import (
     AnswerIn,
     ApproveIn,
     AssignIn,
+    AttachmentOut,
     CategoryOut,
     CloseIn,
     ComplaintCreateIn,
@@ -35,8 +37,15 @@ from kesu.complaints.selectors import (
     complaint_list_for_user,
     complaint_timeline,
 )
-from kesu.complaints.services import complaint_perform, complaint_receive, complaint_update
+from kesu.complaints.services import (
+    complaint_attach,
+    complaint_perform,
+    complaint_receive,
+    complaint_update,
+)
 from kesu.complaints.workflow import Action
+from kesu.core.errors import NotFound
+from kesu.intake.services import complaint_receive_once
 
 router = Router(tags=["complaints"])
 
@@ -44,18 +53,73 @@ _ERRORS = {code: ErrorOut for code in (401, 403, 404, 409, 422)}
 _DETAIL = {200: ComplaintDetailOut, **_ERRORS}
 
 
-@router.post("/complaints", response={201: ComplaintDetailOut, **_ERRORS})
-def create_complaint(request: HttpRequest, payload: ComplaintCreateIn):
+@router.post("/complaints", response={200: ComplaintDetailOut, 201: ComplaintDetailOut, **_ERRORS})
+def create_complaint(
+    request: HttpRequest,
+    payload: ComplaintCreateIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="a retry with the same key returns the same case (200), never a second one",
+    ),
+):
     data = payload.dict()
     contact = data.pop("complainant")
-    complaint = complaint_receive(
-        actor=request.user,
-        contact_name=contact["name"],
-        contact_phone=contact["phone"],
-        contact_email=contact["email"],
+    arguments = {
+        "contact_name": contact["name"],
+        "contact_phone": contact["phone"],
+        "contact_email": contact["email"],
         **data,
+    }
+    if idempotency_key is None:
+        complaint = complaint_receive(actor=request.user, **arguments)
+        return Status(201, presenters.complaint_detail(complaint, user=request.user))
+    complaint, made_now = complaint_receive_once(
+        key=idempotency_key, actor=request.user, arguments=arguments
     )
-    return Status(201, presenters.complaint_detail(complaint, user=request.user))
+    return Status(
+        201 if made_now else 200, presenters.complaint_detail(complaint, user=request.user)
+    )
+
+
+@router.get("/complaints/{number}/attachments", response={200: list[AttachmentOut], **_ERRORS})
+def list_attachments(request: HttpRequest, number: str):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    return [
+        presenters.attachment(row)
+        for row in complaint.attachments.select_related("uploaded_by", "complaint")
+    ]
+
+
+@router.post("/complaints/{number}/attachments", response={201: AttachmentOut, **_ERRORS})
+def upload_attachment(
+    request: HttpRequest, number: str, file: File[UploadedFile], is_public: Form[bool] = False
+):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    row = complaint_attach(
+        complaint=complaint, actor=request.user, upload=file, is_public=is_public
+    )
+    return Status(201, presenters.attachment(row))
+
+
+@router.get(
+    "/complaints/{number}/attachments/{attachment_id}",
+    response={200: None, **_ERRORS},
+    openapi_extra={"responses": {"200": {"description": "the file itself"}}},
+)
+def download_attachment(request: HttpRequest, number: str, attachment_id: int):
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    row = complaint.attachments.filter(pk=attachment_id).first()
+    if row is None:
+        raise NotFound("no such attachment", code="attachment_not_found")
+    response = FileResponse(
+        row.file.open("rb"),
+        content_type=row.content_type,
+        as_attachment=True,
+        filename=row.original_name,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get("/complaints", response=list[ComplaintListItemOut])

@@ -152,3 +152,39 @@ def complaint_note_added_event(
     return _append(
         complaint=complaint, actor=actor, type=Type.NOTE_ADDED, is_public=is_public, message=text
     )
+
+
+def complaint_customer_event(
+    *,
+    complaint: Complaint,
+    type: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    from_status: str = "",
+) -> ComplaintEvent:
+    """The customer's own step (no actor): what they wrote is on their timeline too."""
+    return _append(
+        complaint=complaint,
+        actor=None,
+        type=type,
+        is_public=True,
+        from_status=from_status or complaint.status,
+        to_status=complaint.status,
+        message=message,
+        data=data,
+    )
+
+
+def complaint_message_event(
+    *, complaint: Complaint, type: str, message: str, data: dict[str, Any]
+) -> ComplaintEvent:
+    """A message to the customer went out, or failed: for staff, not on the customer's view."""
+    return _append(
+        complaint=complaint,
+        actor=None,
+        type=type,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        message=message,
+        data=data,
+    )

@@ -155,6 +155,28 @@ class RegisterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    received_at = forms.DateTimeField(
+        label=_("really received at (if earlier than now)"),
+        required=False,
+        help_text=_(
+            "先行处理，再补办记录: an emergency handled first and registered afterwards, "
+            "or a letter opened days later. Your name is on the timeline with it."
+        ),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    source_org = forms.CharField(
+        label=_("referred by (consumer association, regulator, 12345, 12315 …)"),
+        max_length=100,
+        required=False,
+    )
+    source_reference = forms.CharField(
+        label=_("referrer's reference"), max_length=100, required=False
+    )
+    source_due_at = forms.DateTimeField(
+        label=_("referrer's deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

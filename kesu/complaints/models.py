@@ -153,6 +153,13 @@ class Complaint(TimeStampedModel):
         related_name="registered_complaints",
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # The language the customer wrote in: messages to them use it.
+    language = models.CharField(_("customer's language"), max_length=10, default="zh-hans")
+
+    # A referral (转办): who sent it, their reference and their own deadline.
+    source_org = models.CharField(_("referred by"), max_length=100, blank=True)
+    source_reference = models.CharField(_("referrer's reference"), max_length=100, blank=True)
+    source_due_at = models.DateTimeField(_("referrer's deadline"), null=True, blank=True)
 
     solution = models.TextField(_("proposed solution"), blank=True)
     answer = models.TextField(_("answer to the customer"), blank=True)
@@ -163,6 +170,22 @@ class Complaint(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
+    # What the customer said in the portal: confirmed or disputed the answer, and their rating.
+    customer_response = models.CharField(
+        _("customer's response to the answer"),
+        max_length=20,
+        choices=[("confirmed", _("Confirmed")), ("disputed", _("Disputed"))],
+        blank=True,
+    )
+    customer_responded_at = models.DateTimeField(_("customer responded at"), null=True, blank=True)
+    customer_rating = models.PositiveSmallIntegerField(
+        _("customer's rating (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    customer_rating_comment = models.TextField(_("customer's comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -244,6 +267,14 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["alert_stage", "at_risk_at"], name="complaint_sweep_at_risk"),
             models.Index(fields=["alert_stage", "next_due_at"], name="complaint_sweep_due"),
         ]
+        constraints = [
+            # A referral imported twice must not make a second case.
+            models.UniqueConstraint(
+                fields=["source_org", "source_reference"],
+                condition=~Q(source_reference=""),
+                name="unique_referral_reference",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -289,6 +320,12 @@ class ComplaintEvent(models.Model):
         EXTENSION_REFUSED = "extension_refused", _("Extension refused")
         REMINDED = "reminded", _("Deadline reminder")
         ATTACHED = "attached", _("File attached")
+        CUSTOMER_ADDED = "customer_added", _("The customer added information")
+        CUSTOMER_CONFIRMED = "customer_confirmed", _("The customer confirmed the answer")
+        CUSTOMER_DISPUTED = "customer_disputed", _("The customer disputed the answer")
+        CUSTOMER_RATED = "customer_rated", _("The customer rated the handling")
+        MESSAGE_SENT = "message_sent", _("Message sent to the customer")
+        MESSAGE_FAILED = "message_failed", _("Message to the customer failed")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField(_("sequence"))

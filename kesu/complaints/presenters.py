@@ -151,8 +151,30 @@ def complaint_detail(complaint: Complaint, *, user: User) -> dict[str, Any]:
         resolution_due=_local(complaint.resolution_due),
         revisit_due=_local(complaint.revisit_due),
         deadlines=complaint_deadlines(complaint),
+        language=complaint.language,
+        source_org=complaint.source_org,
+        source_reference=complaint.source_reference,
+        source_due_at=_local(complaint.source_due_at),
+        customer_response=complaint.customer_response,
+        customer_responded_at=_local(complaint.customer_responded_at),
+        customer_rating=complaint.customer_rating,
+        customer_rating_comment=complaint.customer_rating_comment,
     )
     return item
+
+
+def attachment(row) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.original_name,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "uploaded_at": _local(row.uploaded_at),
+        "uploaded_by": _person(row.uploaded_by),
+        "is_public": row.is_public,
+        "url": f"/api/v1/complaints/{row.complaint.number}/attachments/{row.pk}",
+    }
 
 
 def timeline_event(event: ComplaintEvent) -> dict[str, Any]:

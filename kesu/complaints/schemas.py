@@ -62,6 +62,16 @@ class ComplaintCreateIn(StrictIn):
     amount_involved: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     special_flags: list[FlagName] = Field(default_factory=list, max_length=10)
     intake_unit: str | None = Field(None, max_length=40, description="org unit code")
+    language: Literal["zh-hans", "en"] = Field(
+        "zh-hans", description="the customer's language: messages to them use it"
+    )
+    source_org: str = Field(
+        "", max_length=100, description="a referral's source: 12345, 12315, a regulator …"
+    )
+    source_reference: str = Field(
+        "", max_length=100, description="the source's reference; one case per reference"
+    )
+    source_due_at: AwareDatetime | None = Field(None, description="the source's own deadline")
 
 
 class ComplaintUpdateIn(StrictIn):
@@ -186,6 +196,26 @@ class ComplaintDetailOut(ComplaintListItemOut):
     resolution_due: dt.datetime | None
     revisit_due: dt.datetime | None
     deadlines: DeadlinesOut
+    language: str
+    source_org: str
+    source_reference: str
+    source_due_at: dt.datetime | None
+    customer_response: str
+    customer_responded_at: dt.datetime | None
+    customer_rating: int | None
+    customer_rating_comment: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: PersonOut | None
+    is_public: bool
+    url: str
 
 
 class TimelineEventOut(Schema):

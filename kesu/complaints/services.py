@@ -37,10 +37,13 @@ from kesu.complaints.numbering import allocate_number
 from kesu.complaints.presets import PRESETS
 from kesu.complaints.selectors import complaint_flags
 from kesu.complaints.workflow import (
+    DISPUTE_TARGET,
     FINAL_STATUSES,
     Action,
+    CustomerStep,
     Kind,
     Transition,
+    check_customer_step,
     check_edit,
     check_transition,
     escalation_target,
@@ -53,6 +56,8 @@ from kesu.deadlines.calendars import Unit, to_timedelta
 from kesu.deadlines.engine import calendar_for, compute_deadlines
 from kesu.deadlines.models import DeadlineAlert, DeadlineExtension, Target
 from kesu.deadlines.services import time_limit_preset_load
+from kesu.notifications.customer import customer_message_queue
+from kesu.notifications.models import MessageKind, OutboundMessage
 from kesu.notifications.services import notify
 
 Type = events.Type
@@ -142,7 +147,33 @@ def _check_amount(amount: Decimal | None) -> Decimal | None:
     return amount
 
 
-def _intake_unit_for(actor: User, code: str | None) -> OrgUnit:
+def intake_default_unit() -> OrgUnit:
+    """Where cases that reach no member of staff first (portal, email) are received."""
+    code = settings.KESU_INTAKE_UNIT
+    unit = (
+        OrgUnit.objects.filter(code=code, is_active=True).first()
+        if code
+        else OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
+    )
+    if unit is None:
+        raise Conflict(
+            _("No org unit receives cases yet: an administrator must create one first."),
+            code="no_intake_unit",
+        )
+    return unit
+
+
+def _intake_unit_for(actor: User | None, code: str | None) -> OrgUnit:
+    if actor is None:
+        if not code:
+            return intake_default_unit()
+        unit = OrgUnit.objects.filter(code=code, is_active=True).first()
+        if unit is None:
+            raise ValidationFailed(
+                _("Unknown org unit “%(code)s”.") % {"code": code},
+                fields={"intake_unit": _("Unknown org unit.")},
+            )
+        return unit
     home = user_home_unit(actor)
     if not code:
         if home is None:
@@ -258,8 +289,20 @@ def complaint_receive(
     amount_involved: Decimal | None = None,
     special_flags: list[str] | None = None,
     intake_unit: str | None = None,
+    language: str = "",
+    source_org: str = "",
+    source_reference: str = "",
+    source_due_at: dt.datetime | None = None,
+    extra: dict[str, Any] | None = None,
+    acknowledge: bool = True,
 ) -> Complaint:
-    """Register a case as received, number it, and link it to its customer."""
+    """Register a case as received, number it, link it to its customer, and acknowledge it.
+
+    `actor` None is the customer themselves (the portal) or an email that opened the case.
+    A referral names its source, the source's reference (unique per source: the same work
+    order is never made into two cases) and the source's own deadline. `extra` lands in the
+    timeline's first event (the privacy notice consented to, the email it came from, …).
+    """
     limit = settings.KESU_MAX_TEXT_LENGTH
     _require_choice("kind", kind, [k.value for k in Kind])
     _require_choice("channel", channel, Channel.values)
@@ -280,36 +323,78 @@ def complaint_receive(
     flags = _check_flags(special_flags or [])
     amount_involved = _check_amount(amount_involved)
     unit = _intake_unit_for(actor, intake_unit)
+    source_org = _require_length("source_org", source_org, maximum=100)
+    source_reference = _require_length("source_reference", source_reference, maximum=100)
+    if source_reference and not source_org:
+        raise ValidationFailed(
+            _("A referrer's reference needs the referrer's name."),
+            fields={"source_org": _("Who referred the case?")},
+        )
+    if source_due_at is not None and timezone.is_naive(source_due_at):
+        raise ValidationFailed(
+            _("%(field)s needs a time zone.") % {"field": "source_due_at"},
+            fields={"source_due_at": _("Give a time with its offset, e.g. +08:00.")},
+        )
+    if (
+        source_reference
+        and Complaint.objects.filter(
+            source_org=source_org, source_reference=source_reference
+        ).exists()
+    ):
+        raise Conflict(
+            _("%(source)s reference %(reference)s is already a case.")
+            % {"source": source_org, "reference": source_reference},
+            code="duplicate_referral",
+        )
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
     now = clock.now()
     customer = customer_match_or_create(name=contact_name, phone=phone, email=email)
-    complaint = Complaint.objects.create(
-        number=allocate_number(kind=kind, day=clock.local_date(now)),
-        kind=kind,
-        channel=channel,
-        received_at=received_at or now,
-        customer=customer,
-        contact_name=contact_name,
-        contact_phone=phone,
-        contact_email=email,
-        service_item=service_item,
-        staff_involved=staff_involved,
-        incident_at=incident_at,
-        incident_place=incident_place,
-        description=description,
-        demands=demands,
-        amount_involved=amount_involved,
-        special_flags=flags,
-        category=category_row,
-        severity=severity,
-        risk=risk,
-        intake_unit=unit,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                number=allocate_number(kind=kind, day=clock.local_date(now)),
+                kind=kind,
+                channel=channel,
+                received_at=received_at or now,
+                customer=customer,
+                contact_name=contact_name,
+                contact_phone=phone,
+                contact_email=email,
+                service_item=service_item,
+                staff_involved=staff_involved,
+                incident_at=incident_at,
+                incident_place=incident_place,
+                description=description,
+                demands=demands,
+                amount_involved=amount_involved,
+                special_flags=flags,
+                category=category_row,
+                severity=severity,
+                risk=risk,
+                intake_unit=unit,
+                created_by=actor,
+                language=language,
+                source_org=source_org,
+                source_reference=source_reference,
+                source_due_at=source_due_at,
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            _("%(source)s reference %(reference)s is already a case.")
+            % {"source": source_org, "reference": source_reference},
+            code="duplicate_referral",
+        ) from error
     changed, shown = _refresh_deadlines(complaint)
     if changed:
         complaint.save(update_fields=changed)
-    data: dict[str, Any] = {"channel": channel}
+    data: dict[str, Any] = {"channel": channel, **(extra or {})}
+    if source_org:
+        data["source"] = {
+            "org": source_org,
+            "reference": source_reference,
+            "due_at": source_due_at.isoformat() if source_due_at else None,
+        }
     if shown:
         data["deadlines"] = shown
     if received_at is not None:
@@ -317,6 +402,8 @@ def complaint_receive(
         data["received_at_given"] = received_at.isoformat()
         data["registered_at"] = now.isoformat()
     events.complaint_received_event(complaint=complaint, actor=actor, data=data)
+    if acknowledge:
+        customer_message_queue(kind=MessageKind.ACKNOWLEDGEMENT, complaint=complaint)
     return complaint
 
 
@@ -521,7 +608,7 @@ def complaint_reject(
     locked, transition = _begin(
         complaint, actor, Action.REJECT, {"reason": reason}, expected_version
     )
-    return _finish(
+    locked = _finish(
         locked,
         actor=actor,
         transition=transition,
@@ -529,6 +616,10 @@ def complaint_reject(
         event_type=Type.REJECTED,
         message=_text("reason", reason),
     )
+    customer_message_queue(
+        kind=MessageKind.NOT_ACCEPTED, complaint=locked, variables={"reason": reason.strip()}
+    )
+    return locked
 
 
 def _assignable(assignee: User | str, org_unit: OrgUnit | str) -> tuple[User, OrgUnit]:
@@ -699,7 +790,7 @@ def complaint_answer(
         # The first answer decides timeliness; a reopened case is counted by reopen rates.
         locked.resolution_met = _met(locked.answered_at, locked.resolution_due)
         fields.append("resolution_met")
-    return _finish(
+    locked = _finish(
         locked,
         actor=actor,
         transition=transition,
@@ -707,6 +798,8 @@ def complaint_answer(
         event_type=Type.ANSWERED,
         message=locked.answer,
     )
+    customer_message_queue(kind=MessageKind.ANSWER, complaint=locked)
+    return locked
 
 
 @transaction.atomic
@@ -767,7 +860,7 @@ def complaint_close(
                 fields={"reason": _("This field is required.")},
             )
     locked.closed_at = clock.now()
-    return _finish(
+    locked = _finish(
         locked,
         actor=actor,
         transition=transition,
@@ -775,6 +868,9 @@ def complaint_close(
         event_type=Type.CLOSED,
         message=_text("reason", reason),
     )
+    if locked.rated_at is None:
+        customer_message_queue(kind=MessageKind.SURVEY, complaint=locked)
+    return locked
 
 
 @transaction.atomic
@@ -913,7 +1009,11 @@ def complaint_pause(
     )
     locked.is_awaiting_customer = True
     locked.pauses = [*locked.pauses, [clock.now().isoformat(), None]]
-    return _clock_step(locked, actor=actor, type=Type.PAUSED, message=_text("reason", reason))
+    locked = _clock_step(locked, actor=actor, type=Type.PAUSED, message=_text("reason", reason))
+    customer_message_queue(
+        kind=MessageKind.INFORMATION_REQUEST, complaint=locked, variables={"reason": reason.strip()}
+    )
+    return locked
 
 
 @transaction.atomic
@@ -1243,6 +1343,182 @@ def complaint_attach(
         is_public=is_public,
     )
     return attachment
+
+
+# --- the customer's own steps (portal, email replies) --------------------------------------
+
+
+def _lock_for_customer(complaint: Complaint, step: CustomerStep) -> Complaint:
+    locked = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("org_unit", "intake_unit", "owner")
+        .get(pk=complaint.pk)
+    )
+    check_customer_step(
+        step,
+        status=locked.status,
+        has_responded=bool(locked.customer_response),
+        has_rated=locked.rated_at is not None,
+    )
+    return locked
+
+
+def _customer_event(
+    locked: Complaint, *, type: str, message: str = "", data=None, from_status: str = ""
+) -> None:
+    locked.version += 1
+    locked.save()
+    events.complaint_customer_event(
+        complaint=locked, type=type, message=message, data=data or {}, from_status=from_status
+    )
+
+
+@transaction.atomic
+def complaint_customer_add(
+    *,
+    complaint: Complaint,
+    text: str = "",
+    uploads: list | None = None,
+    channel: str = "portal",
+    sender: str = "",
+) -> Complaint:
+    """The customer adds information or files; a case waiting on them starts its clocks again.
+
+    `sender` is the address an email came from when it is not the one on the case: kept on
+    the timeline so that staff can judge it.
+    """
+    text = _text("text", text)
+    uploads = uploads or []
+    if not text and not uploads:
+        raise ValidationFailed(
+            _("Write something or attach a file."), fields={"text": _("This field is required.")}
+        )
+    locked = _lock_for_customer(complaint, CustomerStep.ADD)
+    files = [
+        complaint_attach(complaint=locked, actor=None, upload=upload, is_public=True).original_name
+        for upload in uploads
+    ]
+    locked.refresh_from_db()
+    data: dict[str, Any] = {"channel": channel, "files": files}
+    if sender:
+        data["sender"] = sender
+    _customer_event(locked, type=Type.CUSTOMER_ADDED, message=text, data=data)
+    if locked.is_awaiting_customer:
+        complaint_resume(complaint=locked, actor=None, note=_("The customer added information."))
+    notify(
+        recipients=[locked.owner],
+        kind="customer_added",
+        title=_("The customer added to %(number)s") % {"number": locked.number},
+        body=text,
+        complaint=locked,
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def complaint_customer_confirm(*, complaint: Complaint, comment: str = "") -> Complaint:
+    """The customer accepts the answer (确认); the revisit and closing follow as usual."""
+    locked = _lock_for_customer(complaint, CustomerStep.CONFIRM)
+    locked.customer_response = "confirmed"
+    locked.customer_responded_at = clock.now()
+    _customer_event(locked, type=Type.CUSTOMER_CONFIRMED, message=_text("comment", comment))
+    return locked
+
+
+@transaction.atomic
+def complaint_customer_dispute(*, complaint: Complaint, reason: str = "") -> Complaint:
+    """The customer disputes the answer: back to its handler, one escalation level up, and
+    the supervisor is told (复核 by the level above follows from there)."""
+    reason = _require_length("reason", reason, maximum=settings.KESU_MAX_TEXT_LENGTH, required=True)
+    locked = _lock_for_customer(complaint, CustomerStep.DISPUTE)
+    from_status = locked.status
+    locked.customer_response = "disputed"
+    locked.customer_responded_at = clock.now()
+    locked.status = DISPUTE_TARGET.value
+    locked.is_customer_satisfied = False
+    locked.answered_at = None
+    locked.resolution_started_at = clock.now()
+    locked.escalation_level += 1
+    _refresh_deadlines(locked)
+    _customer_event(
+        locked,
+        type=Type.CUSTOMER_DISPUTED,
+        message=reason,
+        data={"escalation_level": locked.escalation_level},
+        from_status=from_status,
+    )
+    chain = escalation_chain(locked.org_unit or locked.intake_unit)
+    notify(
+        recipients=[locked.owner, *chain[:1]],
+        kind="customer_disputed",
+        title=_("The customer disputes the answer to %(number)s") % {"number": locked.number},
+        body=reason,
+        complaint=locked,
+    )
+    return locked
+
+
+@transaction.atomic
+def complaint_customer_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
+    """The customer rates the handling 1–5, once, with an optional comment."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed(_("The rating is 1 to 5."), fields={"rating": _("Choose 1 to 5.")})
+    comment = _text("comment", comment)
+    locked = _lock_for_customer(complaint, CustomerStep.RATE)
+    locked.customer_rating = rating
+    locked.customer_rating_comment = comment
+    locked.rated_at = clock.now()
+    _customer_event(locked, type=Type.CUSTOMER_RATED, message=comment, data={"rating": rating})
+    return locked
+
+
+def _retry_delay(attempts: int) -> dt.timedelta:
+    # 2, 4, 8, 16, 32 minutes …, at most 6 hours.
+    return dt.timedelta(minutes=min(2**attempts, 360))
+
+
+@transaction.atomic
+def complaint_record_message(
+    *, message: OutboundMessage, reference: str = "", error: str = ""
+) -> OutboundMessage:
+    """What became of a message to the customer: sent, to be retried, or given up; each
+    outcome on the case's timeline."""
+    if message.complaint_id is not None:
+        locked = Complaint.objects.select_for_update(of=("self",)).get(pk=message.complaint_id)
+    else:
+        locked = None
+    now = clock.now()
+    data = {
+        "message": message.pk,
+        "kind": message.kind,
+        "channel": message.channel,
+        "attempt": message.attempts,
+    }
+    if error:
+        message.last_error = error[:300]
+        if message.attempts >= settings.KESU_MESSAGE_MAX_ATTEMPTS:
+            message.state = OutboundMessage.State.FAILED
+        else:
+            message.state = OutboundMessage.State.PENDING
+            message.next_attempt_at = now + _retry_delay(message.attempts)
+            data["next_attempt_at"] = timezone.localtime(message.next_attempt_at).isoformat()
+        data["error"] = message.last_error
+        data["given_up"] = message.state == OutboundMessage.State.FAILED
+        event_type = Type.MESSAGE_FAILED
+    else:
+        message.state = OutboundMessage.State.SENT
+        message.sent_at = now
+        message.gateway_reference = reference[:100]
+        event_type = Type.MESSAGE_SENT
+    message.save(
+        update_fields=["state", "last_error", "next_attempt_at", "sent_at", "gateway_reference"]
+    )
+    if locked is not None:
+        events.complaint_message_event(
+            complaint=locked, type=event_type, message=str(message), data=data
+        )
+    return message
 
 
 ACTION_SERVICES = {

@@ -463,3 +463,48 @@ def action_payload(
     if action == Action.NOTE:
         payload["is_public"] = is_public
     return payload
+
+
+# --- what the customer may do through the portal or by email ---------------------------------
+
+
+class CustomerStep(StrEnum):
+    ADD = "add"
+    CONFIRM = "confirm"
+    DISPUTE = "dispute"
+    RATE = "rate"
+
+
+# From which statuses each step may be taken; a dispute sends the case back to its handler.
+CUSTOMER_STEPS: dict[CustomerStep, frozenset[Status]] = {
+    CustomerStep.ADD: OPEN_STATUSES,
+    CustomerStep.CONFIRM: frozenset({Status.ANSWERED, Status.FOLLOW_UP}),
+    CustomerStep.DISPUTE: frozenset({Status.ANSWERED, Status.FOLLOW_UP}),
+    CustomerStep.RATE: _AFTER_ANSWER,
+}
+DISPUTE_TARGET = Status.IN_PROGRESS
+
+
+def customer_steps(*, status: Status | str, has_responded: bool, has_rated: bool) -> list[str]:
+    """The steps the customer may take now: confirm or dispute once per answer, rate once."""
+    status = Status(status)
+    steps = [step for step, sources in CUSTOMER_STEPS.items() if status in sources]
+    if has_responded:
+        steps = [s for s in steps if s not in (CustomerStep.CONFIRM, CustomerStep.DISPUTE)]
+    if has_rated:
+        steps = [s for s in steps if s != CustomerStep.RATE]
+    return [str(step) for step in steps]
+
+
+def check_customer_step(
+    step: CustomerStep | str, *, status: Status | str, has_responded: bool, has_rated: bool
+) -> None:
+    """Refuse a step the case does not allow now (Conflict, HTTP 409)."""
+    if str(step) not in customer_steps(
+        status=status, has_responded=has_responded, has_rated=has_rated
+    ):
+        raise Conflict(
+            _("This cannot be done on the case now (it is “%(status)s”).")
+            % {"status": STATUS_LABELS[Status(status)]},
+            code="customer_step_not_allowed",
+        )

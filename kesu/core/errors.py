@@ -38,3 +38,9 @@ class Conflict(ApplicationError):
     """The thing is not in a state that allows this (a forbidden transition, a lost race)."""
 
     code = "conflict"
+
+
+class RateLimited(ApplicationError):
+    """Too many requests from one address or about one contact or case, for now (HTTP 429)."""
+
+    code = "rate_limited"
