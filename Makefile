@@ -33,11 +33,12 @@ run: install ## migrate, load the demo on first start, serve http://127.0.0.1:80
 	$(BIN)/kesu demo --if-empty
 	$(BIN)/kesu serve --port $(PORT)
 
-browser: ## install Debian's chromium and CJK fonts for the browser tests (needs root)
-	@if command -v chromium >/dev/null; then exit 0; fi; \
+browser: ## install what the tests drive from Debian: chromium, CJK fonts, dovecot (IMAP) (needs root)
+	@if command -v chromium >/dev/null && [ -x /usr/sbin/dovecot ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "chromium is missing and this is not root: browser tests will be skipped"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-cjk dovecot-imapd >/dev/null; \
+	else echo "chromium or dovecot is missing and this is not root: their tests will be skipped"; fi
 
 lint: install-test ## ruff (lint, format) and import-linter (the arrows point one way)
 	$(BIN)/ruff check .
