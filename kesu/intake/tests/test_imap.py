@@ -34,7 +34,8 @@ def test_a_reply_fetched_from_the_mailbox_lands_on_its_case(firm, policies, imap
 
     case = receive(firm, contact_email="wang@example.cn")
     imap_server.deliver(
-        f"From: wang@example.cn\r\nSubject: Re: [{case.number}]\r\n\r\n补充：时间是下午三点".encode()
+        f"From: wang@example.cn\r\nSubject: Re: [{case.number}]\r\n\r\n"
+        "补充：时间是下午三点".encode()
     )
     assert mail_fetch().fetched == 1
     assert case.events.filter(type="customer_added", message__contains="下午三点").exists()
