@@ -117,7 +117,7 @@ def decode_header_value(value: str | None) -> str:
         joined = "".join(out) if any(c for _, c in parts) else str(make_header(parts))
     except Exception:
         joined = "".join(out)
-    return re.sub(r"\s+", " ", joined).strip()
+    return re.sub(r"\s+", " ", joined).replace("\x00", "").strip()
 
 
 class _TextFromHtml(HTMLParser):
@@ -228,8 +228,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
     if "@" not in address:
         address = ""
     parsed.sender_name = decode_header_value(name) if "=?" in name else name
-    parsed.sender_name = parsed.sender_name.strip().strip('"')[:100]
-    parsed.sender_address = address.strip().lower()[:254]
+    parsed.sender_name = parsed.sender_name.replace("\x00", "").strip().strip('"')[:100]
+    parsed.sender_address = address.replace("\x00", "").strip().lower()[:254]
     parsed.automatic = automatic_reason(message, parsed.sender_address, parsed.subject)
 
     plain, markup = [], []

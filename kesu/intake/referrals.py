@@ -154,6 +154,8 @@ def parse_moment(value: Any, *, end_of_day: bool = False) -> dt.datetime | None:
         text = str(value).strip()
         try:
             moment = dt.datetime.fromisoformat(text)
+            if end_of_day and ":" not in text:
+                moment = moment.replace(hour=23, minute=59, second=59)
         except ValueError:
             moment = None
             for fmt in _DATE_FORMATS:

@@ -128,6 +128,11 @@ def _append(row: InboundEmail, mail: ParsedMail, complaint: Complaint) -> Compla
         )
 
 
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; a broken header sometimes does.
+    return text.replace("\x00", "")
+
+
 def inbound_email_take(*, raw: bytes, source: str) -> InboundEmail:
     """An email arrives: kept raw, then read, then a new case, an addition to a case, an
     ignored auto-reply, or quarantined with the reason. Never lost, never an exception."""
@@ -138,11 +143,11 @@ def inbound_email_take(*, raw: bytes, source: str) -> InboundEmail:
         mail = parse_mail(raw)
     except MailUnreadable as error:
         row.problem = str(error)[:300]
-        row.text = raw[:5000].decode("utf-8", errors="replace")
+        row.text = raw[:5000].decode("utf-8", errors="replace").replace("\x00", "")
         row.save(update_fields=["problem", "text"])
         logger.warning("email %s quarantined: %s", row.pk, error)
         return row
-    row.message_id, row.subject = mail.message_id, mail.subject
+    row.message_id, row.subject = _clean(mail.message_id), _clean(mail.subject)
     row.sender, row.text = mail.sender_address, mail.text[:20000]
     row.problem = ""
     try:
