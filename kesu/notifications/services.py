@@ -29,7 +29,7 @@ def notify(
         for user in {user.pk: user for user in recipients if user is not None}.values()
     ]
     if rows:
-        from kesu.notifications.tasks import send_pending_emails_task
+        from kesu.notifications.email_tasks import send_pending_emails_task
 
         transaction.on_commit(send_pending_emails_task)
     return rows

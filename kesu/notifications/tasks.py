@@ -3,12 +3,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from kesu.notifications.services import notifications_send_pending_emails
-
-
-@db_task()
-def send_pending_emails_task() -> int:
-    return notifications_send_pending_emails()
+# Registered with the worker through this module, which huey discovers.
+from kesu.notifications.email_tasks import send_pending_emails_task  # noqa: F401
 
 
 @db_task()
