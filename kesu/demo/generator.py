@@ -345,7 +345,28 @@ def load_demo(*, count: int = 200, seed: int = 2026, now: dt.datetime | None = N
         # A handful of customers come back: repeat complaints are part of the measures.
         customer = rng.choice(customers[:10]) if rng.random() < 0.15 else rng.choice(customers)
         _walk(rng, rng.choice(SCENARIOS), customer, branch, users, received_at, now)
+    _demo_mail()
     return count
+
+
+# Three emails as they arrive: a GBK complaint, an auto-reply, and one that cannot be read
+# (no sender), so that the mail queue has something to show.
+_DEMO_MAIL = (
+    b"From: =?GBK?B?1cXFrsq/?= <zhang.ns@example.cn>\r\nSubject: =?GBK?B?zbbL39K1zvG3/s7x?="
+    b"\r\nContent-Type: text/plain; charset=GBK\r\n\r\n"
+    + "上周在朝阳门网点办理挂失，等了一个半小时，柜员还说不归他管。".encode("gbk"),
+    b"From: li@example.cn\r\nSubject: Automatic reply\r\nAuto-Submitted: auto-replied\r\n\r\n"
+    b"I am on leave.",
+    b"Subject: =?UTF-8?B?5oqV6K+J?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    + "没有发件人的来信：请联系我，电话 139 0000 1234。".encode(),
+)
+
+
+def _demo_mail() -> None:
+    from kesu.intake.services import inbound_email_take
+
+    for number, raw in enumerate(_DEMO_MAIL, start=1):
+        inbound_email_take(raw=raw, source=f"demo:{number}")
 
 
 def demo_summary() -> dict[str, int]:

@@ -23,7 +23,16 @@ def test_the_demo_covers_every_role_state_and_the_last_six_months():
     # then
     assert demo_is_loaded()
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
-    assert Complaint.objects.count() == 200
+    # 200 walked cases, and one that arrived by email (the demo's mail queue)
+    assert Complaint.objects.count() == 201
+    assert Complaint.objects.filter(channel="email").count() >= 1
+    from kesu.intake.models import InboundEmail
+
+    assert sorted(InboundEmail.objects.values_list("state", flat=True)) == [
+        "automatic",
+        "new_case",
+        "quarantined",
+    ]
     assert set(Complaint.objects.values_list("status", flat=True)) == {s.value for s in Status}
     assert set(Complaint.objects.values_list("kind", flat=True)) == {
         "complaint",

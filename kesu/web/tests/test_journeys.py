@@ -133,8 +133,9 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     act(page, "close")
     expect(page.locator("h1")).to_contain_text("已结案")
     # received, attached, accepted, classified, assigned, started, note, proposed, approved,
-    # answered, revisited, closed
-    expect(page.locator("ol.timeline li")).to_have_count(12)
+    # answered, revisited, closed, and three SMS to the customer: acknowledgement, answer, survey
+    expect(page.locator("ol.timeline li")).to_have_count(15)
+    expect(page.locator('ol.timeline li[data-type="message_sent"]')).to_have_count(3)
     shot(page, "07-manager-closed")
     assert Complaint.objects.get().status == "closed"
 
