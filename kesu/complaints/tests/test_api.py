@@ -459,4 +459,5 @@ def test_two_people_acting_on_one_case_at_once_cannot_both_win(client, firm, cat
     assert sorted(codes) == [200, 409]
     case.refresh_from_db()
     assert case.status in ("accepted", "not_accepted")
-    assert case.events.count() == 2
+    # received and the one step that won (messages to the customer aside)
+    assert case.events.exclude(type__startswith="message_").count() == 2
