@@ -1,7 +1,8 @@
 """Benchmark: intake throughput. Emails read and made into cases (the corpus's Chinese
 messages, made unique), portal submissions through the real view, and referral rows.
 
-    KESU_DATABASE_URL=sqlite:///$PWD/var/intake-bench.sqlite3 .venv/bin/python bench/intake_bench.py 500
+    KESU_DATABASE_URL=sqlite:///$PWD/var/intake-bench.sqlite3 \\
+        .venv/bin/python bench/intake_bench.py 500
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ os.environ.setdefault("KESU_LOG_LEVEL", "WARNING")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -48,7 +49,12 @@ def main(count: int) -> None:
     print(f"{Complaint.objects.count():,} cases before")
     messages = [
         (CORPUS / name).read_bytes()
-        for name in ("01-gbk-base64.eml", "02-gb2312-lies-qp.eml", "04-big5.eml", "05-html-only.eml")
+        for name in (
+            "01-gbk-base64.eml",
+            "02-gb2312-lies-qp.eml",
+            "04-big5.eml",
+            "05-html-only.eml",
+        )
     ]
     started = time.perf_counter()
     for i in range(count):

@@ -1,11 +1,12 @@
 """/api/v1/complaints: thin endpoints that parse, call one service, and present."""
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from kesu.complaints import presenters
+from kesu.complaints.downloads import attachment_response
 from kesu.complaints.schemas import (
     AnswerIn,
     ApproveIn,
@@ -112,14 +113,7 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int):
     row = complaint.attachments.filter(pk=attachment_id).first()
     if row is None:
         raise NotFound("no such attachment", code="attachment_not_found")
-    response = FileResponse(
-        row.file.open("rb"),
-        content_type=row.content_type,
-        as_attachment=True,
-        filename=row.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(row, inline_images=False)
 
 
 @router.get("/complaints", response=list[ComplaintListItemOut])

@@ -267,6 +267,14 @@ def _record_response(complaint: Complaint, moment: dt.datetime) -> list[str]:
 # --- intake ----------------------------------------------------------------------------------
 
 
+def _duplicate_referral(source_org: str, reference: str) -> Conflict:
+    return Conflict(
+        _("%(source)s reference %(reference)s is already a case.")
+        % {"source": source_org, "reference": reference},
+        code="duplicate_referral",
+    )
+
+
 @transaction.atomic
 def complaint_receive(
     *,
@@ -341,11 +349,7 @@ def complaint_receive(
             source_org=source_org, source_reference=source_reference
         ).exists()
     ):
-        raise Conflict(
-            _("%(source)s reference %(reference)s is already a case.")
-            % {"source": source_org, "reference": source_reference},
-            code="duplicate_referral",
-        )
+        raise _duplicate_referral(source_org, source_reference)
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
     now = clock.now()
@@ -380,11 +384,8 @@ def complaint_receive(
                 source_due_at=source_due_at,
             )
     except IntegrityError as error:
-        raise Conflict(
-            _("%(source)s reference %(reference)s is already a case.")
-            % {"source": source_org, "reference": source_reference},
-            code="duplicate_referral",
-        ) from error
+        # The same reference registered a moment ago by someone else.
+        raise _duplicate_referral(source_org, source_reference) from error
     changed, shown = _refresh_deadlines(complaint)
     if changed:
         complaint.save(update_fields=changed)

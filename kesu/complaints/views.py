@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kesu.complaints import presenters
 from kesu.complaints.access import can_see_full_contact, complaint_roles_for
+from kesu.complaints.downloads import attachment_response
 from kesu.complaints.forms import (
     ACTION_FORMS,
     AttachForm,
@@ -276,14 +277,7 @@ def complaint_file(request: HttpRequest, number: str, attachment_id: int) -> Htt
     attachment = complaint.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("no such file")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)
 
 
 @login_required

@@ -10,13 +10,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kesu.complaints.downloads import attachment_response
 from kesu.complaints.models import Channel, Complaint, ComplaintEvent
 from kesu.complaints.services import (
     complaint_attach,
@@ -303,11 +304,4 @@ def portal_file(request: HttpRequest, number: str, attachment_id: int) -> HttpRe
     attachment = complaint.attachments.filter(pk=attachment_id, is_public=True).first()
     if attachment is None:
         raise Http404("no such file")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)

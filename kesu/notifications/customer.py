@@ -115,32 +115,25 @@ def customer_message_queue(
     elif complaint is not None:
         subject = subject.replace(complaint.number, f"[{complaint.number}]", 1)
     now = clock.now()
-    rows = []
-    if email:
-        rows.append(
-            OutboundMessage.objects.create(
-                complaint=complaint,
-                kind=kind,
-                channel=OutboundMessage.Channel.EMAIL,
-                recipient=email,
-                subject=subject,
-                body=texts["body"],
-                created_at=now,
-                next_attempt_at=now,
-            )
+    Channel = OutboundMessage.Channel
+    wanted = [
+        (Channel.EMAIL, email, subject, texts["body"]),
+        (Channel.SMS, phone if phone.isdigit() else "", "", texts["sms_body"]),
+    ]
+    rows = [
+        OutboundMessage.objects.create(
+            complaint=complaint,
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            subject=subject_line,
+            body=body,
+            created_at=now,
+            next_attempt_at=now,
         )
-    if phone and phone.isdigit():
-        rows.append(
-            OutboundMessage.objects.create(
-                complaint=complaint,
-                kind=kind,
-                channel=OutboundMessage.Channel.SMS,
-                recipient=phone,
-                body=texts["sms_body"],
-                created_at=now,
-                next_attempt_at=now,
-            )
-        )
+        for channel, recipient, subject_line, body in wanted
+        if recipient
+    ]
     if rows:
         from kesu.notifications.tasks import send_customer_messages_task
 
