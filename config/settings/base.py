@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kesu.deadlines",
     "kesu.notifications",
     "kesu.intake",
+    "kesu.handling",
     "kesu.demo",
     "kesu.reports",
     "kesu.web",
@@ -285,6 +286,14 @@ KESU_PORTAL_SUBMITS_PER_CONTACT_DAY = int(
 )
 KESU_PORTAL_CHECKS_PER_HOUR = int(os.environ.get("KESU_PORTAL_CHECKS_PER_HOUR", "10"))
 KESU_PORTAL_MAX_FILES = 5
+
+# Repeat complaints: the same customer and category within this many days are linked.
+KESU_REPEAT_WINDOW_DAYS = int(os.environ.get("KESU_REPEAT_WINDOW_DAYS", "90"))
+# The revisit, when no time-limit policy sets its delay: this many days after the answer.
+KESU_DEFAULT_REVISIT_DAYS = int(os.environ.get("KESU_DEFAULT_REVISIT_DAYS", "3"))
+# A PDF font with Chinese glyphs to embed in handling forms (a .ttf); without one, the
+# standard Adobe CJK font STSong-Light is used, which PDF readers supply themselves.
+KESU_PDF_FONT = os.environ.get("KESU_PDF_FONT", "")
 
 # Evidence files: at most this large each (KESU_MAX_UPLOAD_MB, default 20).
 KESU_MAX_UPLOAD_BYTES = int(float(os.environ.get("KESU_MAX_UPLOAD_MB", "20")) * 1024 * 1024)

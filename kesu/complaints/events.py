@@ -188,3 +188,25 @@ def complaint_message_event(
         message=message,
         data=data,
     )
+
+
+def complaint_step_event(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    type: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    is_public: bool = False,
+) -> ComplaintEvent:
+    """A handling record (investigation, cause, task, compensation …): the status stays."""
+    return _append(
+        complaint=complaint,
+        actor=actor,
+        type=type,
+        is_public=is_public,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        message=message,
+        data=data,
+    )

@@ -153,6 +153,39 @@ class Complaint(TimeStampedModel):
         related_name="registered_complaints",
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # 重复投诉: the same customer and category within KESU_REPEAT_WINDOW_DAYS of an earlier case.
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    # A suggestion's adoption decision (采纳情况), by a supervisor.
+    adoption = models.CharField(
+        _("adoption"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("adopted", _("Adopted")),
+            ("partly", _("Partly adopted")),
+            ("not_adopted", _("Not adopted")),
+            ("under_study", _("Under study")),
+        ],
+    )
+    revisit_method = models.CharField(
+        _("revisit method"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("phone", _("Phone")),
+            ("sms", _("SMS")),
+            ("email", _("Email")),
+            ("visit", _("Visit")),
+            ("portal", _("Online portal")),
+        ],
+    )
     # The language the customer wrote in: messages to them use it.
     language = models.CharField(_("customer's language"), max_length=10, default="zh-hans")
 
@@ -326,10 +359,26 @@ class ComplaintEvent(models.Model):
         CUSTOMER_RATED = "customer_rated", _("The customer rated the handling")
         MESSAGE_SENT = "message_sent", _("Message sent to the customer")
         MESSAGE_FAILED = "message_failed", _("Message to the customer failed")
+        INVESTIGATED = "investigated", _("Investigation recorded")
+        CAUSE_RECORDED = "cause_recorded", _("Cause recorded")
+        TASK_REQUESTED = "task_requested", _("Collaboration task requested")
+        TASK_DONE = "task_done", _("Collaboration task done")
+        TASKS_OVERRIDDEN = "tasks_overridden", _("Open tasks overridden by a supervisor")
+        APPROVAL_ROUTED = "approval_routed", _("Approval routed")
+        REVIEW_REQUESTED = "review_requested", _("Review requested")
+        REVIEWED = "reviewed", _("Reviewed by the level above")
+        COMPENSATION_RECORDED = "compensation_recorded", _("Compensation recorded")
+        IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+        COMPENSATION_CONFIRMED = "compensation_confirmed", _("Customer confirmed the compensation")
+        COMPENSATION_PAID = "compensation_paid", _("Compensation paid")
+        ACCOUNTABILITY_RECORDED = "accountability_recorded", _("Responsibility finding recorded")
+        ACCOUNTABILITY_APPROVED = "accountability_approved", _("Responsibility finding approved")
+        ADOPTION_DECIDED = "adoption_decided", _("Adoption decided")
+        REPEAT_LINKED = "repeat_linked", _("Linked as a repeat complaint")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField(_("sequence"))
-    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    type = models.CharField(_("type"), max_length=40, choices=Type.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

@@ -275,8 +275,15 @@ class AnswerIn(ActionIn):
 
 class FollowUpIn(ActionIn):
     note: str = Field(min_length=1, max_length=MAX_TEXT)
-    is_satisfied: bool
-    satisfaction: int | None = Field(None, ge=1, le=5)
+    satisfaction: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description="5 very satisfied … 1 very dissatisfied; 3+ closes, 1–2 reopen",
+    )
+    is_satisfied: bool | None = Field(None, description="when no 1–5 rating was given")
+    method: Literal["phone", "sms", "email", "visit", "portal"] = "phone"
+    reached: bool = Field(True, description="false: the customer could not be reached")
 
 
 class CloseIn(ActionIn):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import OrgUnit, User
@@ -42,6 +42,7 @@ from kesu.complaints.workflow import (
     Action,
     CustomerStep,
     Kind,
+    Status,
     Transition,
     check_customer_step,
     check_edit,
@@ -56,6 +57,7 @@ from kesu.deadlines.calendars import Unit, to_timedelta
 from kesu.deadlines.engine import calendar_for, compute_deadlines
 from kesu.deadlines.models import DeadlineAlert, DeadlineExtension, Target
 from kesu.deadlines.services import time_limit_preset_load
+from kesu.handling import records, rules
 from kesu.notifications.customer import customer_message_queue
 from kesu.notifications.models import MessageKind, OutboundMessage
 from kesu.notifications.services import notify
@@ -387,9 +389,15 @@ def complaint_receive(
         # The same reference registered a moment ago by someone else.
         raise _duplicate_referral(source_org, source_reference) from error
     changed, shown = _refresh_deadlines(complaint)
+    prior = records.repeat_candidate(complaint)
+    if prior is not None:
+        complaint.repeat_of = prior
+        changed.append("repeat_of")
     if changed:
         complaint.save(update_fields=changed)
     data: dict[str, Any] = {"channel": channel, **(extra or {})}
+    if prior is not None:
+        data["repeat_of"] = prior.number
     if source_org:
         data["source"] = {
             "org": source_org,
@@ -444,6 +452,20 @@ def _lock(complaint: Complaint, actor: User, expected_version: int | None) -> Co
             % {"theirs": locked.version, "yours": expected_version},
             code="version_conflict",
         )
+    return locked
+
+
+def complaint_lock(
+    complaint: Complaint, actor: User, expected_version: int | None = None
+) -> Complaint:
+    """The case locked for a handling record, if `actor` may see it (kesu.handling)."""
+    return _lock(complaint, actor, expected_version)
+
+
+def complaint_touch(locked: Complaint, *fields: str) -> Complaint:
+    """A handling record changed the case: save `fields` and move its version on."""
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
     return locked
 
 
@@ -520,11 +542,25 @@ def complaint_update(
     if not diff:
         return locked
     deadline_fields, deadline_changes = _refresh_deadlines(locked)
+    prior = (
+        records.repeat_candidate(locked) if "category" in diff and not locked.repeat_of_id else None
+    )
+    if prior is not None:
+        locked.repeat_of = prior
+        deadline_fields.append("repeat_of")
     locked.version += 1
     locked.save(update_fields=[*diff.keys(), *deadline_fields, "version", "updated_at"])
     events.complaint_updated_event(
         complaint=locked, actor=actor, changes=diff, deadlines=deadline_changes
     )
+    if prior is not None:
+        events.complaint_step_event(
+            complaint=locked,
+            actor=None,
+            type=Type.REPEAT_LINKED,
+            message=prior.number,
+            data={"repeat_of": prior.number},
+        )
     return locked
 
 
@@ -720,39 +756,120 @@ def complaint_start(
 
 @transaction.atomic
 def complaint_propose(
-    *, complaint: Complaint, actor: User, solution: str = "", expected_version: int | None = None
+    *,
+    complaint: Complaint,
+    actor: User,
+    solution: str = "",
+    measures: list[dict[str, Any]] | None = None,
+    expected_version: int | None = None,
 ) -> Complaint:
-    """处理方案: the owner proposes a solution for the supervisor's approval."""
+    """处理方案: the owner proposes measures (with their amounts) and the text for the
+    customer. The approval is routed by the money it gives away, past anyone conflicted."""
     locked, transition = _begin(
         complaint, actor, Action.PROPOSE, {"solution": solution}, expected_version
     )
     locked.solution = _text("solution", solution)
-    return _finish(
+    round_, money = records.measures_replace(
+        locked, measures or [{"kind": "other", "note": locked.solution[:500]}]
+    )
+    approval = records.approval_route(locked, round_=round_, money=money)
+    locked = _finish(
         locked,
         actor=actor,
         transition=transition,
         fields=["solution"],
         event_type=Type.PROPOSED,
         message=locked.solution,
+        data={
+            "measures": [
+                {"kind": m.kind, "amount": _as_json(m.amount), "note": m.note}
+                for m in records.current_measures(locked)
+            ],
+            "money": str(money),
+        },
     )
+    approver = approval.approver
+    events.complaint_step_event(
+        complaint=locked,
+        actor=None,
+        type=Type.APPROVAL_ROUTED,
+        message=approval.routing,
+        data={
+            "level": approval.level,
+            "approver": approver.username if approver else None,
+            "money": str(money),
+        },
+    )
+    notify(
+        recipients=[approver]
+        if approver
+        else escalation_chain(locked.org_unit or locked.intake_unit)[-1:],
+        kind="approval_requested",
+        title=_("%(number)s waits for your approval") % {"number": locked.number},
+        body=locked.solution,
+        complaint=locked,
+    )
+    return locked
+
+
+def _check_approver(locked: Complaint, actor: User) -> Any:
+    """The pending approval, if `actor` may decide it: the routed approver or a leader above
+    them, and never someone who handled the case or is named in it (回避)."""
+    approval = records.approval_pending(locked)
+    reason = rules.conflict_reason(
+        user_id=actor.pk,
+        names=[n for n in (actor.display_name, actor.username) if n],
+        handled_by=records.handled_by(locked),
+        staff_involved=locked.staff_involved,
+    )
+    if reason:
+        raise PermissionDenied(
+            _("You must stand aside from this approval: you %(reason)s.") % {"reason": reason}
+        )
+    if approval is None or approval.approver_id in (None, actor.pk):
+        return approval
+    chain = [u.pk for u in escalation_chain(locked.org_unit or locked.intake_unit)]
+    if (
+        approval.approver_id in chain
+        and actor.pk in chain
+        and chain.index(actor.pk) > chain.index(approval.approver_id)
+    ):
+        return approval
+    if actor.is_superuser:
+        return approval
+    raise PermissionDenied(
+        _("This approval waits for %(person)s (%(level)s).")
+        % {"person": approval.approver, "level": approval.get_level_display()}
+    )
+
+
+def _decide(approval, *, actor: User, state: str, comment: str) -> None:
+    if approval is None:
+        return
+    approval.state, approval.comment = state, comment
+    approval.decided_by, approval.decided_at = actor, clock.now()
+    approval.save(update_fields=["state", "comment", "decided_by", "decided_at"])
 
 
 @transaction.atomic
 def complaint_approve(
     *, complaint: Complaint, actor: User, comment: str = "", expected_version: int | None = None
 ) -> Complaint:
-    """主管批示: a supervisor approves the proposed solution."""
+    """主管批示: the routed approver (or a leader above them) approves the solution."""
     locked, transition = _begin(complaint, actor, Action.APPROVE, {}, expected_version)
     if locked.owner_id == actor.pk:
         # 回避: nobody approves their own solution.
         raise PermissionDenied(_("You proposed this solution, so someone else must approve it."))
+    approval = _check_approver(locked, actor)
+    comment = _text("comment", comment)
+    _decide(approval, actor=actor, state="approved", comment=comment)
     return _finish(
         locked,
         actor=actor,
         transition=transition,
         fields=[],
         event_type=Type.APPROVED,
-        message=_text("comment", comment),
+        message=comment,
     )
 
 
@@ -760,29 +877,66 @@ def complaint_approve(
 def complaint_return(
     *, complaint: Complaint, actor: User, reason: str = "", expected_version: int | None = None
 ) -> Complaint:
-    """A supervisor sends the solution back to the owner with the reason."""
+    """The approver sends the solution back to the owner with the reason."""
     locked, transition = _begin(
         complaint, actor, Action.RETURN, {"reason": reason}, expected_version
     )
+    approval = _check_approver(locked, actor)
+    reason = _text("reason", reason)
+    _decide(approval, actor=actor, state="returned", comment=reason)
     return _finish(
         locked,
         actor=actor,
         transition=transition,
         fields=[],
         event_type=Type.RETURNED,
-        message=_text("reason", reason),
+        message=reason,
     )
 
 
 @transaction.atomic
 def complaint_answer(
-    *, complaint: Complaint, actor: User, answer: str = "", expected_version: int | None = None
+    *,
+    complaint: Complaint,
+    actor: User,
+    answer: str = "",
+    findings: str = "",
+    expected_version: int | None = None,
 ) -> Complaint:
-    """答复: the decision and its reasons go to the customer."""
+    """答复: the decision letter goes to the customer. For a complaint or a suggestion it says
+    what was found, what will be done (or whether the suggestion is adopted), and where the
+    customer may turn if they disagree; an inquiry gets its answer as it is."""
     locked, transition = _begin(
         complaint, actor, Action.ANSWER, {"answer": answer}, expected_version
     )
-    locked.answer = _text("answer", answer)
+    decision, findings = _text("answer", answer), _text("findings", findings)
+    tasks = records.open_tasks(locked)
+    if tasks:
+        raise Conflict(
+            _(
+                "Collaboration tasks are still open (%(units)s): wait for them, or ask a "
+                "supervisor to override them."
+            )
+            % {"units": "、".join(str(t.org_unit) for t in tasks)},
+            code="tasks_open",
+        )
+    if locked.kind == Kind.SUGGESTION and not locked.adoption:
+        raise Conflict(
+            _("A supervisor must decide whether the suggestion is adopted before it is answered."),
+            code="adoption_missing",
+        )
+    if locked.kind == Kind.INQUIRY:
+        locked.answer = decision
+    else:
+        if not findings:
+            findings = "\n".join(i.findings for i in locked.investigations.all())
+        with translation.override(locked.language):
+            locked.answer = rules.decision_letter(
+                findings=findings,
+                decision=decision,
+                routes=records.appeal_routes(locked, locked.language),
+                adoption=str(locked.get_adoption_display()) if locked.adoption else "",
+            )
     locked.answered_at = clock.now()
     if locked.owner_id is None:
         locked.owner = actor
@@ -811,31 +965,98 @@ def complaint_follow_up(
     note: str = "",
     is_satisfied: bool | None = None,
     satisfaction: int | None = None,
+    method: str = "phone",
+    reached: bool = True,
     expected_version: int | None = None,
 ) -> Complaint:
-    """回访: the revisit's outcome, satisfied or not, with an optional 1–5 rating."""
-    payload = {"note": note, "is_satisfied": is_satisfied}
+    """回访: how the customer was reached and how satisfied they are (5 very satisfied … 1
+    very dissatisfied). Satisfied (3 or better) closes the case; dissatisfied reopens it for
+    another round of handling. A customer not reached leaves it waiting for another try."""
+    payload = {"note": note}
     locked, transition = _begin(complaint, actor, Action.FOLLOW_UP, payload, expected_version)
-    if satisfaction is not None and not 1 <= satisfaction <= 5:
+    _require_choice("method", method, ["phone", "sms", "email", "visit", "portal"])
+    if satisfaction is not None and (
+        isinstance(satisfaction, bool)
+        or not isinstance(satisfaction, int)
+        or not 1 <= satisfaction <= 5
+    ):
         raise ValidationFailed(
             _("Satisfaction is rated 1 to 5."), fields={"satisfaction": _("1 to 5.")}
         )
-    locked.is_customer_satisfied = bool(is_satisfied)
-    locked.satisfaction = satisfaction
-    locked.revisited_at = clock.now()
-    fields = ["is_customer_satisfied", "satisfaction", "revisited_at"]
-    if locked.revisit_met is None:
+    if reached and satisfaction is None and is_satisfied is None:
+        raise ValidationFailed(
+            _("Record how satisfied the customer is (1 to 5)."),
+            fields={"satisfaction": _("This field is required.")},
+        )
+    if reached:
+        satisfied = rules.is_satisfied(satisfaction) if satisfaction is not None else is_satisfied
+        locked.is_customer_satisfied = bool(satisfied)
+        locked.satisfaction = satisfaction
+    locked.revisit_method = method
+    if reached:
+        # An attempt that did not reach the customer does not stop the revisit clock.
+        locked.revisited_at = clock.now()
+    fields = ["is_customer_satisfied", "satisfaction", "revisited_at", "revisit_method"]
+    if reached and locked.revisit_met is None:
         locked.revisit_met = _met(locked.revisited_at, locked.revisit_due)
         fields.append("revisit_met")
-    return _finish(
+    note = _text("note", note)
+    locked = _finish(
         locked,
         actor=actor,
         transition=transition,
         fields=fields,
         event_type=Type.FOLLOWED_UP,
-        message=_text("note", note),
-        data={"is_satisfied": bool(is_satisfied), "satisfaction": satisfaction},
+        message=note,
+        data={
+            "reached": reached,
+            "method": method,
+            "is_satisfied": locked.is_customer_satisfied if reached else None,
+            "satisfaction": satisfaction,
+        },
     )
+    if not reached:
+        return locked
+    if locked.is_customer_satisfied:
+        locked.closed_at = clock.now()
+        return _system_step(
+            locked,
+            status=Status.CLOSED,
+            fields=["closed_at"],
+            type=Type.CLOSED,
+            message=_("Closed: the customer is satisfied with the revisit."),
+        )
+    locked.resolution_started_at = clock.now()
+    locked.answered_at = None
+    return _system_step(
+        locked,
+        status=Status.IN_PROGRESS,
+        fields=["resolution_started_at", "answered_at"],
+        type=Type.REOPENED,
+        message=_("Reopened: the customer is not satisfied with the revisit."),
+    )
+
+
+def _system_step(
+    locked: Complaint, *, status: Status, fields: list[str], type: str, message: str
+) -> Complaint:
+    """A step the rules take by themselves (a revisit's outcome): on the timeline, no actor."""
+    from_status = locked.status
+    locked.status = status.value
+    deadline_fields, deadline_changes = _refresh_deadlines(locked)
+    locked.version += 1
+    locked.save(update_fields=[*fields, *deadline_fields, "status", "version", "updated_at"])
+    events.complaint_transitioned_event(
+        complaint=locked,
+        actor=None,
+        type=type,
+        from_status=from_status,
+        message=message,
+        data={"deadlines": deadline_changes} if deadline_changes else None,
+    )
+    if status == Status.CLOSED and locked.rated_at is None:
+        customer_message_queue(kind=MessageKind.SURVEY, complaint=locked)
+    return locked
 
 
 @transaction.atomic
@@ -1346,6 +1567,20 @@ def complaint_attach(
     return attachment
 
 
+@transaction.atomic
+def complaint_answer_at_once(*, complaint: Complaint, actor: User, answer: str = "") -> Complaint:
+    """首问负责制: the agent who took an inquiry answers and closes it in one step; each part
+    is on the timeline as usual."""
+    if complaint.kind != Kind.INQUIRY:
+        raise Conflict(
+            _("Only an inquiry is answered and closed in one step."), code="not_an_inquiry"
+        )
+    if complaint.status == Status.RECEIVED:
+        complaint = complaint_accept(complaint=complaint, actor=actor)
+    complaint = complaint_answer(complaint=complaint, actor=actor, answer=answer)
+    return complaint_close(complaint=complaint, actor=actor)
+
+
 # --- the customer's own steps (portal, email replies) --------------------------------------
 
 
@@ -1428,9 +1663,12 @@ def complaint_customer_confirm(*, complaint: Complaint, comment: str = "") -> Co
 
 
 @transaction.atomic
-def complaint_customer_dispute(*, complaint: Complaint, reason: str = "") -> Complaint:
+def complaint_customer_dispute(
+    *, complaint: Complaint, reason: str = "", review: bool = False
+) -> Complaint:
     """The customer disputes the answer: back to its handler, one escalation level up, and
-    the supervisor is told (复核 by the level above follows from there)."""
+    the supervisor is told. With `review`, the customer asks for 核实 by the level above, by
+    someone not involved in the case."""
     reason = _require_length("reason", reason, maximum=settings.KESU_MAX_TEXT_LENGTH, required=True)
     locked = _lock_for_customer(complaint, CustomerStep.DISPUTE)
     from_status = locked.status
@@ -1450,6 +1688,24 @@ def complaint_customer_dispute(*, complaint: Complaint, reason: str = "") -> Com
         from_status=from_status,
     )
     chain = escalation_chain(locked.org_unit or locked.intake_unit)
+    if review:
+        request = records.review_route(locked, reason)
+        events.complaint_step_event(
+            complaint=locked,
+            actor=None,
+            type=Type.REVIEW_REQUESTED,
+            message=request.routing,
+            data={"reviewer": request.reviewer.username if request.reviewer else None},
+            is_public=True,
+        )
+        notify(
+            recipients=[request.reviewer] if request.reviewer else chain[-1:],
+            kind="review_requested",
+            title=_("Review %(number)s: the customer disputes the answer")
+            % {"number": locked.number},
+            body=reason,
+            complaint=locked,
+        )
     notify(
         recipients=[locked.owner, *chain[:1]],
         kind="customer_disputed",

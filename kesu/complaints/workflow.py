@@ -227,12 +227,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         required=("answer",),
         kinds=frozenset({Kind.INQUIRY}),
     ),
+    # 回访: satisfied closes, dissatisfied reopens (complaints.services takes that step); a
+    # customer not reached leaves the case in follow-up for another try.
     Transition(
         Action.FOLLOW_UP,
-        frozenset({Status.ANSWERED}),
+        frozenset({Status.ANSWERED, Status.FOLLOW_UP}),
         Status.FOLLOW_UP,
         _MANAGERS | {Role.AGENT},
-        required=("note", "is_satisfied"),
+        required=("note",),
     ),
     Transition(Action.CLOSE, frozenset({Status.FOLLOW_UP}), Status.CLOSED, _MANAGERS),
     # An answered inquiry or suggestion needs no revisit before it is closed.
@@ -242,6 +244,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.CLOSED,
         _MANAGERS,
         kinds=frozenset({Kind.INQUIRY, Kind.SUGGESTION}),
+    ),
+    # 首问负责制: the agent who answered an inquiry closes it too.
+    Transition(
+        Action.CLOSE,
+        frozenset({Status.ANSWERED}),
+        Status.CLOSED,
+        frozenset({Role.AGENT}),
+        kinds=frozenset({Kind.INQUIRY}),
     ),
     Transition(Action.REOPEN, _AFTER_ANSWER, Status.IN_PROGRESS, _MANAGERS, required=("reason",)),
     Transition(

@@ -148,6 +148,9 @@ def compute_deadlines(complaint, *, is_finished: bool) -> Deadlines:
         policy = chosen[target]
         if target == Target.RESOLUTION and complaint.resolution_limit_amount is not None:
             return complaint.resolution_limit_amount, complaint.resolution_limit_unit
+        if policy is None and target == Target.REVISIT and complaint.kind == "complaint":
+            # Every complaint is revisited: without a policy, a few days after the answer.
+            return settings.KESU_DEFAULT_REVISIT_DAYS, "days"
         return policy.limit(target) if policy else None
 
     starts = {

@@ -26,7 +26,6 @@ from kesu.complaints.services import (
     complaint_propose,
     complaint_receive,
     complaint_reject,
-    complaint_reopen,
     complaint_return,
     complaint_start,
     preset_load,
@@ -43,6 +42,7 @@ from kesu.demo.scenarios import (
     SOLUTIONS,
     Scenario,
 )
+from kesu.handling.services import suggestion_decide
 
 DEMO_PASSWORD = "Kesu@2026"
 
@@ -285,24 +285,37 @@ def _walk(
                     complaint=complaint, actor=supervisor, comment="同意，请尽快答复客户。"
                 )
             elif status == Status.ANSWERED:
+                if scenario.kind == "suggestion":
+                    complaint = suggestion_decide(
+                        complaint=complaint,
+                        actor=supervisor,
+                        adoption=rng.choice(["adopted", "partly", "not_adopted", "under_study"]),
+                        reason="经研究，结合门店实际情况作出决定。",
+                    )
                 answerer = agent if is_inquiry else handler
                 complaint = complaint_answer(
                     complaint=complaint, actor=answerer, answer=rng.choice(ANSWERS)
                 )
             elif status == Status.FOLLOW_UP:
+                # Some customers do not answer the first call; the case waits in follow-up.
+                if rng.random() < 0.25:
+                    complaint = complaint_follow_up(
+                        complaint=complaint,
+                        actor=agent,
+                        note="电话回访，客户未接听。",
+                        reached=False,
+                    )
+                    continue
                 satisfied = rng.random() < 0.88
                 complaint = complaint_follow_up(
                     complaint=complaint,
                     actor=agent,
-                    is_satisfied=satisfied,
                     satisfaction=rng.choice([4, 5, 5]) if satisfied else rng.choice([1, 2]),
                     note="电话回访客户，"
                     + ("客户对处理结果表示满意。" if satisfied else "客户对处理结果仍不满意。"),
                 )
                 if not satisfied:
-                    complaint = complaint_reopen(
-                        complaint=complaint, actor=manager, reason="回访不满意，重新处理。"
-                    )
+                    # the dissatisfied revisit reopened the case: another round of handling
                     complaint = complaint_propose(
                         complaint=complaint, actor=handler, solution=rng.choice(SOLUTIONS)
                     )
@@ -313,12 +326,19 @@ def _walk(
                     complaint = complaint_follow_up(
                         complaint=complaint,
                         actor=agent,
-                        is_satisfied=True,
                         satisfaction=4,
                         note="再次回访，客户表示认可。",
                     )
             elif status == Status.CLOSED:
-                complaint = complaint_close(complaint=complaint, actor=manager)
+                if complaint.status == Status.FOLLOW_UP:
+                    complaint = complaint_follow_up(
+                        complaint=complaint,
+                        actor=agent,
+                        satisfaction=5,
+                        note="再次回访，客户满意。",
+                    )
+                elif complaint.status != Status.CLOSED:
+                    complaint = complaint_close(complaint=complaint, actor=manager)
     if (
         complaint.status not in (Status.CLOSED, Status.NOT_ACCEPTED)
         and scenario.severity == "urgent"

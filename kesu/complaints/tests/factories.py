@@ -48,13 +48,20 @@ def walk_to(firm, complaint: Complaint, status: Status) -> Complaint:
             Status.ANSWERED,
             lambda c: services.complaint_answer(complaint=c, actor=p.handler, answer="已处理"),
         ),
+        # a first revisit call goes unanswered; the second finds the customer satisfied,
+        # which closes the case
         (
             Status.FOLLOW_UP,
             lambda c: services.complaint_follow_up(
-                complaint=c, actor=p.agent, note="回访满意", is_satisfied=True, satisfaction=5
+                complaint=c, actor=p.agent, note="客户未接听", reached=False
             ),
         ),
-        (Status.CLOSED, lambda c: services.complaint_close(complaint=c, actor=p.manager)),
+        (
+            Status.CLOSED,
+            lambda c: services.complaint_follow_up(
+                complaint=c, actor=p.agent, note="回访满意", satisfaction=5
+            ),
+        ),
     ]
     if status == Status.NOT_ACCEPTED:
         return services.complaint_reject(

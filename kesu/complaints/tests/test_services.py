@@ -146,14 +146,16 @@ def test_a_complaint_walks_its_whole_life_with_every_step_recorded(firm, categor
         "assigned",
         "started",
         "proposed",
+        "approval_routed",
         "approved",
         "answered",
+        "followed_up",
         "followed_up",
         "closed",
     ]
     assert complaint.owner == firm.people.handler
     assert complaint.org_unit == firm.units.bj_aftersales
-    assert complaint.version == 9
+    assert complaint.version == 10
     assert complaint.closed_at is not None
     assert complaint.satisfaction == 5
     statuses = list(complaint.events.order_by("sequence").values_list("from_status", "to_status"))
@@ -162,22 +164,27 @@ def test_a_complaint_walks_its_whole_life_with_every_step_recorded(firm, categor
         ("accepted", "assigned"),
         ("assigned", "in_progress"),
         ("in_progress", "awaiting_approval"),
+        ("awaiting_approval", "awaiting_approval"),
         ("awaiting_approval", "approved"),
         ("approved", "answered"),
         ("answered", "follow_up"),
+        ("follow_up", "follow_up"),
         ("follow_up", "closed"),
     ]
     actors = list(complaint.events.order_by("sequence").values_list("actor__username", flat=True))
+    # None: the rules' own steps (the approval routed, the close a satisfied revisit causes)
     assert actors == [
         "agent",
         "manager",
         "manager",
         "handler",
         "handler",
+        None,
         "department_head",
         "handler",
         "agent",
-        "manager",
+        "agent",
+        None,
     ]
 
 
@@ -229,32 +236,60 @@ def test_nobody_approves_their_own_solution(firm, categories):
     assert_unchanged(complaint)
 
 
-def test_an_unsatisfied_customer_reopens_the_case_until_satisfied(firm, categories):
+def test_an_unsatisfied_revisit_reopens_the_case_until_satisfied(firm, categories):
     complaint = walk_to(firm, receive(firm), Status.ANSWERED)
     complaint = services.complaint_follow_up(
-        complaint=complaint,
-        actor=firm.people.agent,
-        note="客户不满意",
-        is_satisfied=False,
-        satisfaction=1,
+        complaint=complaint, actor=firm.people.agent, note="客户不满意", satisfaction=2
     )
-    # when the manager tries to close it anyway
-    with pytest.raises(Conflict) as error:
-        services.complaint_close(complaint=complaint, actor=firm.people.manager)
-    assert error.value.code == "customer_not_satisfied"
+    # then it is reopened by itself and handled again
+    assert (complaint.status, complaint.is_customer_satisfied) == (Status.IN_PROGRESS, False)
+    reopened = complaint.events.last()
+    assert (reopened.type, reopened.actor) == ("reopened", None)
+    assert complaint.answered_at is None and complaint.resolution_started_at is not None
+    complaint = walk_to(firm, complaint, Status.ANSWERED)
+    complaint = services.complaint_follow_up(
+        complaint=complaint, actor=firm.people.agent, note="满意", satisfaction=4, method="visit"
+    )
+    assert (complaint.status, complaint.revisit_method) == (Status.CLOSED, "visit")
+
+
+def test_a_revisit_needs_the_customers_satisfaction_unless_they_were_not_reached(firm, categories):
+    complaint = walk_to(firm, receive(firm), Status.ANSWERED)
+    for bad in ({"satisfaction": 0}, {"satisfaction": 6}, {}, {"satisfaction": 4, "method": "x"}):
+        with pytest.raises(ValidationFailed):
+            services.complaint_follow_up(
+                complaint=complaint, actor=firm.people.agent, note="回访", **bad
+            )
+        assert_unchanged(complaint)
+    with pytest.raises(PermissionDenied):
+        services.complaint_follow_up(
+            complaint=complaint, actor=firm.people.handler, note="回访", satisfaction=5
+        )
     assert_unchanged(complaint)
-    # then it is reopened and handled again
-    complaint = services.complaint_reopen(
-        complaint=complaint, actor=firm.people.manager, reason="回访不满意"
-    )
-    assert (complaint.status, complaint.is_customer_satisfied) == (Status.IN_PROGRESS, None)
+
+
+def test_revisiting_a_case_not_yet_answered_is_refused(firm, categories):
+    complaint = walk_to(firm, receive(firm), Status.IN_PROGRESS)
+    with pytest.raises(Conflict):
+        services.complaint_follow_up(
+            complaint=complaint, actor=firm.people.agent, note="回访", satisfaction=5
+        )
+    assert_unchanged(complaint)
 
 
 def test_a_supervisor_may_close_an_unsatisfied_case_only_with_a_reason(firm, categories):
+    # dissatisfied once, answered again, then the customer cannot be reached
     complaint = walk_to(firm, receive(firm), Status.ANSWERED)
     complaint = services.complaint_follow_up(
-        complaint=complaint, actor=firm.people.agent, note="仍不满意", is_satisfied=False
+        complaint=complaint, actor=firm.people.agent, note="仍不满意", satisfaction=1
     )
+    complaint = walk_to(firm, complaint, Status.ANSWERED)
+    complaint = services.complaint_follow_up(
+        complaint=complaint, actor=firm.people.agent, note="未接听", reached=False
+    )
+    with pytest.raises(Conflict) as error:
+        services.complaint_close(complaint=complaint, actor=firm.people.manager)
+    assert error.value.code == "customer_not_satisfied"
     with pytest.raises(ValidationFailed):
         services.complaint_close(complaint=complaint, actor=firm.people.branch_head)
     closed = services.complaint_close(

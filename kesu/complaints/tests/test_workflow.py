@@ -32,7 +32,8 @@ CHANGING = {
     "approve": {S.AWAITING_APPROVAL: S.APPROVED},
     "return": {S.AWAITING_APPROVAL: S.IN_PROGRESS},
     "answer": {S.APPROVED: S.ANSWERED},
-    "follow_up": {S.ANSWERED: S.FOLLOW_UP},
+    # a revisit that does not reach the customer may be tried again from follow-up
+    "follow_up": {S.ANSWERED: S.FOLLOW_UP, S.FOLLOW_UP: S.FOLLOW_UP},
     "close": {S.FOLLOW_UP: S.CLOSED},
     "reopen": {S.ANSWERED: S.IN_PROGRESS, S.FOLLOW_UP: S.IN_PROGRESS, S.CLOSED: S.IN_PROGRESS},
 }
@@ -194,7 +195,7 @@ def test_an_agent_accepts_and_answers_an_inquiry_on_the_spot_but_not_a_complaint
         ("propose", S.IN_PROGRESS, "solution"),
         ("return", S.AWAITING_APPROVAL, "reason"),
         ("answer", S.APPROVED, "answer"),
-        ("follow_up", S.ANSWERED, "is_satisfied"),
+        ("follow_up", S.ANSWERED, "note"),
         ("reopen", S.CLOSED, "reason"),
         ("escalate", S.ACCEPTED, "reason"),
         ("note", S.CLOSED, "text"),

@@ -99,10 +99,22 @@ def test_resolution_and_revisit_are_recorded_when_they_happen(firm, policies):
     assert (case.next_due_target, case.next_due_at) == ("revisit", at("2026-11-20 17:30"))
     with clock.frozen(at("2026-11-24 09:00")):
         case = walk_to(firm, case, Status.FOLLOW_UP)
-    assert case.revisit_met is False
+    # a call that did not reach the customer is no revisit: the clock still runs
+    assert (case.revisit_met, case.next_due_target) == (None, "revisit")
     with clock.frozen(at("2026-11-24 10:00")):
         case = walk_to(firm, case, Status.CLOSED)
+    assert case.revisit_met is False
     assert (case.next_due_at, case.at_risk_at, case.next_due_target) == (None, None, "")
+
+
+def test_without_a_revisit_policy_the_revisit_falls_due_three_days_after_the_answer(
+    firm, categories
+):
+    case = received_at(firm, "2026-11-16 10:00")
+    with clock.frozen(at("2026-11-18 09:00")):
+        case = walk_to(firm, case, Status.ANSWERED)
+    assert (case.revisit_due, case.revisit_policy) == (at("2026-11-21 09:00"), None)
+    assert case.next_due_target == "revisit"
 
 
 def test_a_late_answer_is_recorded_as_missed(firm, policies):
