@@ -20,6 +20,7 @@ from kesu.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from kesu.handling.api import router as handling_router
 from kesu.notifications.api import router as notifications_router
 
 
@@ -99,3 +100,4 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", complaints_router)
 api.add_router("/", notifications_router)
+api.add_router("/", handling_router)

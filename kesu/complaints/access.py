@@ -24,7 +24,7 @@ def complaint_scope_q(user: User) -> Q:
     """
     if _everything(user):
         return Q()
-    scope = Q(owner=user) | Q(created_by=user)
+    scope = Q(owner=user) | Q(created_by=user) | Q(pk__in=_task_cases(user))
     for assignment in user_role_assignments(user):
         unit = assignment.org_unit
         if assignment.role in SUBTREE_ROLES or assignment.role == Role.ADMINISTRATOR:
@@ -36,6 +36,11 @@ def complaint_scope_q(user: User) -> Q:
         elif assignment.role in DEPARTMENT_ROLES:
             scope |= Q(org_unit=unit)
     return scope
+
+
+def _task_cases(user: User):
+    # 跨部门协作: whoever owes a case a task sees it (read-only: a task gives no role).
+    return Complaint.objects.filter(collaboration_tasks__assignee=user).values("pk")
 
 
 def _unit_paths(complaint: Complaint) -> list[str]:
@@ -63,9 +68,10 @@ def complaint_roles_for(user: User, complaint: Complaint) -> set[str]:
 
 
 def can_see_complaint(user: User, complaint: Complaint) -> bool:
-    return bool(complaint_roles_for(user, complaint)) or user.pk in (
-        complaint.owner_id,
-        complaint.created_by_id,
+    return (
+        bool(complaint_roles_for(user, complaint))
+        or user.pk in (complaint.owner_id, complaint.created_by_id)
+        or complaint.collaboration_tasks.filter(assignee=user).exists()
     )
 
 

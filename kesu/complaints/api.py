@@ -161,7 +161,10 @@ def update_complaint(request: HttpRequest, number: str, payload: ComplaintUpdate
 @router.get("/complaints/{number}/timeline", response={200: list[TimelineEventOut], **_ERRORS})
 def get_timeline(request: HttpRequest, number: str):
     complaint = complaint_get_for_user(number=number, user=request.user)
-    return [presenters.timeline_event(event) for event in complaint_timeline(complaint=complaint)]
+    return [
+        presenters.timeline_event(event)
+        for event in complaint_timeline(complaint=complaint, user=request.user)
+    ]
 
 
 def _act(request: HttpRequest, number: str, action: Action, payload) -> dict:

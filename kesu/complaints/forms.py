@@ -251,19 +251,39 @@ def _simple(field_name: str, label, *, required=True):
 
 
 class FollowUpForm(forms.Form):
+    """回访: 5 very satisfied … 1 very dissatisfied; 3 or more closes the case, 1–2 reopen it."""
+
     note = _text(_("what the customer said"))
-    is_satisfied = forms.TypedChoiceField(
-        label=_("customer satisfied"),
+    method = forms.ChoiceField(
+        label=_("revisit method"),
+        choices=[
+            ("phone", _("Phone")),
+            ("sms", _("SMS")),
+            ("email", _("Email")),
+            ("visit", _("Visit")),
+            ("portal", _("Online portal")),
+        ],
+    )
+    reached = forms.TypedChoiceField(
+        label=_("customer reached"),
         widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",
-        choices=[("yes", _("satisfied")), ("no", _("not satisfied"))],
+        initial="yes",
+        choices=[("yes", _("reached")), ("no", _("not reached, try again later"))],
     )
     satisfaction = forms.TypedChoiceField(
         label=_("satisfaction (1–5)"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—"), *[(str(n), str(n)) for n in range(1, 6)]],
+        choices=[
+            ("", "—"),
+            ("5", _("5 very satisfied")),
+            ("4", _("4 satisfied")),
+            ("3", _("3 neutral")),
+            ("2", _("2 dissatisfied")),
+            ("1", _("1 very dissatisfied")),
+        ],
     )
 
     def payload(self) -> dict:

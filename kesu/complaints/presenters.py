@@ -159,6 +159,9 @@ def complaint_detail(complaint: Complaint, *, user: User) -> dict[str, Any]:
         customer_responded_at=_local(complaint.customer_responded_at),
         customer_rating=complaint.customer_rating,
         customer_rating_comment=complaint.customer_rating_comment,
+        repeat_of=complaint.repeat_of.number if complaint.repeat_of_id else None,
+        adoption=complaint.adoption,
+        revisit_method=complaint.revisit_method,
     )
     return item
 

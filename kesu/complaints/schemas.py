@@ -204,6 +204,9 @@ class ComplaintDetailOut(ComplaintListItemOut):
     customer_responded_at: dt.datetime | None
     customer_rating: int | None
     customer_rating_comment: str
+    repeat_of: str | None
+    adoption: str
+    revisit_method: str
 
 
 class AttachmentOut(Schema):
@@ -261,8 +264,33 @@ class AssignIn(ActionIn):
     note: str = Field("", max_length=MAX_TEXT)
 
 
+MeasureName = Literal[
+    "apology",
+    "explanation",
+    "repair",
+    "replacement",
+    "refund",
+    "compensation",
+    "service_suspension",
+    "other",
+]
+
+
+class MeasureIn(StrictIn):
+    kind: MeasureName
+    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    note: str = Field("", max_length=500)
+
+
 class ProposeIn(ActionIn):
-    solution: str = Field(min_length=1, max_length=MAX_TEXT)
+    solution: str = Field(
+        min_length=1, max_length=MAX_TEXT, description="the text for the customer"
+    )
+    measures: list[MeasureIn] | None = Field(
+        None,
+        max_length=20,
+        description="refunds and compensation need an amount; their sum decides who approves",
+    )
 
 
 class ApproveIn(ActionIn):
@@ -270,7 +298,10 @@ class ApproveIn(ActionIn):
 
 
 class AnswerIn(ActionIn):
-    answer: str = Field(min_length=1, max_length=MAX_TEXT)
+    answer: str = Field(min_length=1, max_length=MAX_TEXT, description="what will be done")
+    findings: str = Field(
+        "", max_length=MAX_TEXT, description="what was found; the investigations' when empty"
+    )
 
 
 class FollowUpIn(ActionIn):

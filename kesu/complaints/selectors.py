@@ -99,11 +99,19 @@ def complaint_get_for_user(*, number: str, user: User) -> Complaint:
     )
 
 
+# The responsibility finding is for quality managers and leaders only (PRODUCT.md step 11).
+RESTRICTED_EVENTS = ("accountability_recorded", "accountability_approved")
+RESTRICTED_READERS = frozenset({"quality_manager", "supervisor", "executive"})
+
+
 def complaint_timeline(
-    *, complaint: Complaint, public_only: bool = False
+    *, complaint: Complaint, public_only: bool = False, user: User | None = None
 ) -> QuerySet[ComplaintEvent]:
-    """The case's events in order; the customer's view keeps only the public ones."""
+    """The case's events in order; the customer's view keeps only the public ones, and
+    `user` sees the responsibility finding's steps only if their role may read it."""
     events = complaint.events.select_related("actor").order_by("sequence")
+    if user is not None and not complaint_roles_for(user, complaint) & RESTRICTED_READERS:
+        events = events.exclude(type__in=RESTRICTED_EVENTS)
     return events.filter(is_public=True) if public_only else events
 
 

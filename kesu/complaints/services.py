@@ -770,7 +770,8 @@ def complaint_propose(
     )
     locked.solution = _text("solution", solution)
     round_, money = records.measures_replace(
-        locked, measures or [{"kind": "other", "note": locked.solution[:500]}]
+        locked,
+        measures if measures is not None else [{"kind": "other", "note": locked.solution[:500]}],
     )
     approval = records.approval_route(locked, round_=round_, money=money)
     locked = _finish(
@@ -1653,18 +1654,30 @@ def complaint_customer_add(
 
 
 @transaction.atomic
-def complaint_customer_confirm(*, complaint: Complaint, comment: str = "") -> Complaint:
-    """The customer accepts the answer (确认); the revisit and closing follow as usual."""
+def complaint_customer_confirm(
+    *, complaint: Complaint, comment: str = "", recorded_by: User | None = None
+) -> Complaint:
+    """The customer accepts the answer (确认); the revisit and closing follow as usual.
+    `recorded_by`: the member of staff who took it down (by phone), if not the portal."""
     locked = _lock_for_customer(complaint, CustomerStep.CONFIRM)
     locked.customer_response = "confirmed"
     locked.customer_responded_at = clock.now()
-    _customer_event(locked, type=Type.CUSTOMER_CONFIRMED, message=_text("comment", comment))
+    _customer_event(
+        locked,
+        type=Type.CUSTOMER_CONFIRMED,
+        message=_text("comment", comment),
+        data={"recorded_by": recorded_by.username} if recorded_by else None,
+    )
     return locked
 
 
 @transaction.atomic
 def complaint_customer_dispute(
-    *, complaint: Complaint, reason: str = "", review: bool = False
+    *,
+    complaint: Complaint,
+    reason: str = "",
+    review: bool = False,
+    recorded_by: User | None = None,
 ) -> Complaint:
     """The customer disputes the answer: back to its handler, one escalation level up, and
     the supervisor is told. With `review`, the customer asks for 核实 by the level above, by
@@ -1684,7 +1697,10 @@ def complaint_customer_dispute(
         locked,
         type=Type.CUSTOMER_DISPUTED,
         message=reason,
-        data={"escalation_level": locked.escalation_level},
+        data={
+            "escalation_level": locked.escalation_level,
+            **({"recorded_by": recorded_by.username} if recorded_by else {}),
+        },
         from_status=from_status,
     )
     chain = escalation_chain(locked.org_unit or locked.intake_unit)

@@ -49,6 +49,8 @@ from kesu.core import clock
 from kesu.core.errors import ApplicationError, NotFound
 from kesu.customers.contacts import normalize_phone
 from kesu.customers.selectors import customer_find
+from kesu.handling.pdf import handling_form_pdf
+from kesu.handling.selectors import handling_summary
 
 PAGE_SIZE = 50
 
@@ -175,13 +177,14 @@ def _detail_context(request: HttpRequest, complaint, forms: dict | None = None) 
         "complaint": complaint,
         "detail": presenters.complaint_detail(complaint, user=request.user),
         "full_contact": can_see_full_contact(request.user, complaint),
-        "timeline": complaint_timeline(complaint=complaint),
+        "timeline": complaint_timeline(complaint=complaint, user=request.user),
         "offered": offered,
         "attachments": complaint.attachments.select_related("uploaded_by"),
         "attach_form": AttachForm() if Action.NOTE in actions else None,
         "history": customer_history(customer_id=complaint.customer_id, user=request.user).exclude(
             pk=complaint.pk
         )[:10],
+        "handling": handling_summary(complaint=complaint, user=request.user),
     }
 
 
@@ -267,6 +270,18 @@ def complaint_attach_file(request: HttpRequest, number: str) -> HttpResponse:
     context = _detail_context(request, complaint)
     context["attach_form"] = form
     return render(request, "complaints/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def complaint_handling_form(request: HttpRequest, number: str) -> HttpResponse:
+    """投诉处理单: the whole case as a PDF, as this user may read it."""
+    complaint = complaint_get_for_user(number=number, user=request.user)
+    response = HttpResponse(
+        handling_form_pdf(complaint, user=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{complaint.number}.pdf"'
+    return response
 
 
 @login_required

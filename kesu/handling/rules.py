@@ -87,7 +87,8 @@ STEPS: dict[Step, StepRule] = {
     ),
 }
 
-# Who may read the responsibility finding: never the customer, never the staff it names.
+# Who may read the responsibility finding: never the customer (the same set hides its
+# timeline steps in complaints.selectors).
 ACCOUNTABILITY_READERS = _QUALITY
 
 

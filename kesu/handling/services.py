@@ -16,7 +16,12 @@ from kesu.accounts.selectors import user_role_assignments
 from kesu.complaints import events
 from kesu.complaints.access import complaint_roles_for
 from kesu.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
-from kesu.complaints.services import complaint_lock, complaint_touch
+from kesu.complaints.services import (
+    complaint_customer_confirm,
+    complaint_customer_dispute,
+    complaint_lock,
+    complaint_touch,
+)
 from kesu.core import clock
 from kesu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kesu.core.masking import mask_id_number
@@ -676,6 +681,33 @@ def suggestion_decide(
         fields=("adoption",),
     )
     return locked
+
+
+_CUSTOMER_RECORDERS = frozenset({"agent", "complaint_manager", "supervisor", "executive"})
+
+
+def _check_recorder(complaint: Complaint, actor: User) -> None:
+    if not (
+        complaint_roles_for(actor, complaint) & _CUSTOMER_RECORDERS
+        or complaint.owner_id == actor.pk
+    ):
+        raise PermissionDenied(_("Your role may not record what the customer said."))
+
+
+def customer_confirm_record(*, complaint: Complaint, actor: User, comment: str = "") -> Complaint:
+    """Staff take down the customer's acceptance (by phone, at the counter)."""
+    _check_recorder(complaint, actor)
+    return complaint_customer_confirm(complaint=complaint, comment=comment, recorded_by=actor)
+
+
+def customer_dispute_record(
+    *, complaint: Complaint, actor: User, reason: str, review: bool = False
+) -> Complaint:
+    """Staff take down the customer's dispute, and whether they ask for a review."""
+    _check_recorder(complaint, actor)
+    return complaint_customer_dispute(
+        complaint=complaint, reason=reason, review=review, recorded_by=actor
+    )
 
 
 def task_get_for_user(*, task_id: int, user: User) -> CollaborationTask:

@@ -30,6 +30,11 @@ urlpatterns = [
         "cases/<str:number>/files/", complaint_views.complaint_attach_file, name="complaint-attach"
     ),
     path(
+        "cases/<str:number>/handling-form.pdf",
+        complaint_views.complaint_handling_form,
+        name="complaint-handling-form",
+    ),
+    path(
         "cases/<str:number>/files/<int:attachment_id>/",
         complaint_views.complaint_file,
         name="complaint-file",

@@ -120,23 +120,24 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     act(page, "answer", {"答复客户内容": "已上门维修并补偿200元，向您致歉"})
     expect(page.locator("h1")).to_contain_text("已答复")
 
-    # the agent records the revisit, and the manager closes the case
+    # the agent records the revisit: the customer is satisfied, which closes the case
     sign_in(page, base, "agent")
     page.get_by_role("link", name=re.compile("待回访")).click()
     page.get_by_role("link", name=number).click()
     act(
-        page, "follow_up", {"客户反馈": "客户表示满意", "满意度（1–5）": "5"}, radios={"ok": "满意"}
+        page,
+        "follow_up",
+        {"客户反馈": "客户表示满意", "回访方式": "phone", "满意度（1–5）": "5"},
+        radios={"reached": "已联系上"},
     )
-    expect(page.locator("h1")).to_contain_text("回访中")
-    sign_in(page, base, "manager")
-    page.goto(f"{base}/cases/{number}/")
-    act(page, "close")
     expect(page.locator("h1")).to_contain_text("已结案")
-    # received, attached, accepted, classified, assigned, started, note, proposed, approved,
-    # answered, revisited, closed, and three SMS to the customer: acknowledgement, answer, survey
-    expect(page.locator("ol.timeline li")).to_have_count(15)
+    # received, attached, accepted, classified, assigned, started, note, proposed, approval
+    # routed, approved, answered, revisited, closed, and three SMS to the customer:
+    # acknowledgement, answer, survey
+    expect(page.locator("ol.timeline li")).to_have_count(16)
     expect(page.locator('ol.timeline li[data-type="message_sent"]')).to_have_count(3)
-    shot(page, "07-manager-closed")
+    expect(page.get_by_test_id("handling")).to_contain_text("部门负责人")
+    shot(page, "07-revisited-and-closed")
     assert Complaint.objects.get().status == "closed"
 
 
