@@ -38,6 +38,9 @@ ADMINISTRATOR_PERMISSIONS = (
             ("deadlines", "calendarday"),
             ("deadlines", "businesshours"),
             ("notifications", "messagetemplate"),
+            ("handling", "approvalrule"),
+            ("handling", "penaltylevel"),
+            ("handling", "appealroute"),
         )
         for verb in ("view", "add", "change")
     }

@@ -150,6 +150,7 @@ INBOXES = (
     "at_risk",
     "overdue",
     "revisits",
+    "revisits_missed",
     "closed",
 )
 
@@ -178,7 +179,11 @@ def inbox_filter(name: str, user: User, now) -> Q:
     if name == "overdue":
         return Q(next_due_at__lte=now, is_awaiting_customer=False)
     if name == "revisits":
-        return Q(status="answered")
+        # answered, or tried and not reached yet (回访列表)
+        return Q(status__in=["answered", "follow_up"])
+    if name == "revisits_missed":
+        # the revisit rate's target is 100%: a case whose revisit is late stays in sight
+        return Q(status__in=["answered", "follow_up"], revisit_due__lt=now)
     if name == "closed":
         return Q(status="closed", closed_at__gte=now - dt.timedelta(days=30))
     raise ValueError(name)

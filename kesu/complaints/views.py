@@ -62,6 +62,7 @@ INBOX_LABELS = {
     "at_risk": gettext_lazy("At risk"),
     "overdue": gettext_lazy("Overdue"),
     "revisits": gettext_lazy("Revisits due"),
+    "revisits_missed": gettext_lazy("Revisits missed"),
     "closed": gettext_lazy("Recently closed"),
 }
 

@@ -211,6 +211,7 @@ class ResponseForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("confirm", _("I accept the answer")), ("dispute", _("I disagree"))]
     )
+    review = forms.BooleanField(label=_("I ask for a review by the level above"), required=False)
     text = forms.CharField(
         label=_("Comment (needed when you disagree)"),
         max_length=MAX,

@@ -30,6 +30,7 @@ from kesu.complaints.services import (
 from kesu.complaints.workflow import CustomerStep, customer_steps
 from kesu.core.errors import ApplicationError, RateLimited
 from kesu.core.masking import mask_email, mask_phone
+from kesu.handling.services import compensation_confirm_by_customer
 from kesu.intake.forms import (
     AddInformationForm,
     PortalSubmitForm,
@@ -220,6 +221,7 @@ def _case_page(request, complaint, *, forms=None, status=200):
         "complaint": complaint,
         "timeline": _public_timeline(complaint),
         "files": complaint.attachments.filter(is_public=True),
+        "compensations": complaint.compensations.filter(payment_status="pending"),
         "steps": steps,
         "add_form": AddInformationForm(),
         "response_form": ResponseForm(),
@@ -270,7 +272,9 @@ def portal_case_step(request: HttpRequest, number: str, step: str) -> HttpRespon
                     done = _("Thank you for confirming.")
                 else:
                     complaint_customer_dispute(
-                        complaint=complaint, reason=form.cleaned_data["text"]
+                        complaint=complaint,
+                        reason=form.cleaned_data["text"],
+                        review=form.cleaned_data["review"],
                     )
                     done = _("Your case goes back for another look by the level above.")
         elif step == CustomerStep.RATE:
@@ -282,6 +286,14 @@ def portal_case_step(request: HttpRequest, number: str, step: str) -> HttpRespon
                     comment=form.cleaned_data["comment"],
                 )
                 done = _("Thank you for your rating.")
+        elif step == "compensation":
+            row = complaint.compensations.filter(
+                pk=request.POST.get("compensation") or 0, confirmed_at__isnull=True
+            ).first()
+            if row is None:
+                raise Http404("no such compensation")
+            compensation_confirm_by_customer(compensation=row)
+            done = _("Thank you: you have agreed to the compensation.")
         else:
             raise Http404("no such step")
     except ApplicationError as error:

@@ -313,3 +313,40 @@ def test_the_portal_speaks_english_when_asked(client, portal):
     client.post("/portal/language/", {"language": "en", "next": "/portal/"})
     page = client.get("/portal/submit/").content.decode()
     assert "Send a complaint, inquiry or suggestion" in page
+
+
+def test_a_dispute_may_ask_for_a_review_by_the_level_above(client, portal, case):
+    case = walk_to(portal, case, Status.ANSWERED)
+    page = opened(client, case)
+    response = client.post(
+        page + "respond/", {"decision": "dispute", "text": "不认可", "review": "on"}
+    )
+    assert response.status_code == 302
+    review = case.reviews.get()
+    assert review.reason == "不认可" and review.reviewer is not None
+    assert review.reviewer_id not in {portal.people.handler.pk, portal.people.department_head.pk}
+    assert "复核" in client.get(page).content.decode()
+
+
+def test_the_customer_agrees_to_the_compensation_in_the_portal(client, portal, case):
+    from kesu.complaints import services
+    from kesu.handling.services import compensation_record
+
+    case = walk_to(portal, case, Status.IN_PROGRESS)
+    case = services.complaint_propose(
+        complaint=case,
+        actor=portal.people.handler,
+        solution="补偿 100 元",
+        measures=[{"kind": "compensation", "amount": "100"}],
+    )
+    case = services.complaint_approve(complaint=case, actor=portal.people.branch_head)
+    row = compensation_record(
+        complaint=case, actor=portal.people.handler, kind="cash", amount="100"
+    )
+    page = opened(client, case)
+    assert "100" in client.get(page).content.decode()
+    assert client.post(page + "compensation/", {"compensation": "999"}).status_code == 404
+    assert client.post(page + "compensation/", {"compensation": row.pk}).status_code == 302
+    row.refresh_from_db()
+    assert (row.confirmation_method, row.confirmed_at is not None) == ("portal", True)
+    assert client.post(page + "compensation/", {"compensation": row.pk}).status_code == 404
