@@ -102,7 +102,8 @@ def handling_form_pdf(complaint, *, user) -> bytes:
         f"{mask_email(complaint.contact_email)}"
     )
     story = [
-        P(_t(settings.KESU_FIRM_NAME) + " · " + _t(_("Complaint handling form")), "title"),
+        # STSong-Light has no middle dot: an ideographic space parts the names.
+        P(_t(settings.KESU_FIRM_NAME) + "　" + _t(_("Complaint handling form")), "title"),
         Spacer(1, 3 * mm),
         P(
             _t(_("Number"))
@@ -213,7 +214,7 @@ def handling_form_pdf(complaint, *, user) -> bytes:
     story += [P(_t(_("proposed solution")), "h"), P(_t(complaint.solution))]
     section(
         _("Measures"),
-        [_("proposal"), _("measure"), _("amount"), _("note")],
+        [_("proposal"), _("measure"), _("sum of money"), _("note")],
         [
             [m.round, m.get_kind_display(), m.amount if m.amount is not None else "", m.note]
             for m in complaint.measures.all()
@@ -239,7 +240,13 @@ def handling_form_pdf(complaint, *, user) -> bytes:
     full_id = can_see_identity_number(user)
     section(
         _("Compensation"),
-        [_("type"), _("amount"), _("identity"), _("customer's confirmation"), _("payment status")],
+        [
+            _("type"),
+            _("sum of money"),
+            _("identity"),
+            _("customer's confirmation"),
+            _("payment status"),
+        ],
         [
             [
                 c.get_kind_display(),
