@@ -320,6 +320,50 @@ class DecideExtensionForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class ProposeForm(forms.Form):
+    """处理方案: the text for the customer and the measures; the money decides who approves."""
+
+    solution = _text(_("proposed solution"))
+    measures = forms.MultipleChoiceField(
+        label=_("measures"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("apology", _("Apology")),
+            ("explanation", _("Explanation")),
+            ("repair", _("Repair")),
+            ("replacement", _("Replacement")),
+            ("service_suspension", _("Service suspension")),
+        ],
+    )
+    refund = forms.DecimalField(
+        label=_("refund (amount)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    compensation = forms.DecimalField(
+        label=_("compensation (amount)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        measures = [{"kind": kind} for kind in data["measures"]]
+        for kind in ("refund", "compensation"):
+            if data[kind] is not None:
+                measures.append({"kind": kind, "amount": data[kind]})
+        return {"solution": data["solution"], "measures": measures or None}
+
+
+class AnswerForm(forms.Form):
+    answer = _text(_("what will be done"))
+    findings = _text(_("what was found (the investigations' findings when empty)"), required=False)
+
+    def payload(self) -> dict:
+        return dict(self.cleaned_data)
+
+
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "classify": ClassifyForm,
     "edit": EditRecordForm,
@@ -327,10 +371,10 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.REJECT: _simple("reason", _("reason")),
     Action.ASSIGN: AssignForm,
     Action.START: _simple("note", _("note"), required=False),
-    Action.PROPOSE: _simple("solution", _("proposed solution")),
+    Action.PROPOSE: ProposeForm,
     Action.APPROVE: _simple("comment", _("comment"), required=False),
     Action.RETURN: _simple("reason", _("reason")),
-    Action.ANSWER: _simple("answer", _("answer to the customer")),
+    Action.ANSWER: AnswerForm,
     Action.FOLLOW_UP: FollowUpForm,
     Action.CLOSE: _simple("reason", _("reason"), required=False),
     Action.REOPEN: _simple("reason", _("reason")),

@@ -49,6 +49,7 @@ from kesu.core import clock
 from kesu.core.errors import ApplicationError, NotFound
 from kesu.customers.contacts import normalize_phone
 from kesu.customers.selectors import customer_find
+from kesu.handling.forms import HANDLING_FORMS, handling_offered
 from kesu.handling.pdf import handling_form_pdf
 from kesu.handling.selectors import handling_summary
 
@@ -173,6 +174,8 @@ def _detail_context(request: HttpRequest, complaint, forms: dict | None = None) 
             }
         )
         offered.insert(0, ("classify", _("Classify"), classify))
+    for key, label, form in handling_offered(complaint, request.user):
+        offered.append((key, label, (forms or {}).get(key) or form))
     return {
         "section": "cases",
         "complaint": complaint,
@@ -206,13 +209,19 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         complaint = complaint_get_for_user(number=number, user=request.user)
     except NotFound as error:
         raise Http404(error.detail) from error
-    if action not in ACTION_FORMS:
+    if action in HANDLING_FORMS:
+        form = HANDLING_FORMS[action](request.POST, complaint=complaint, user=request.user)
+    elif action in ACTION_FORMS:
+        form = ACTION_FORMS[action](request.POST)
+    else:
         raise Http404("no such action")
-    form = ACTION_FORMS[action](request.POST)
     status = 200
     if form.is_valid():
         try:
-            if action in ("classify", "edit"):
+            if action in HANDLING_FORMS:
+                form.perform()
+                complaint = complaint_get_for_user(number=number, user=request.user)
+            elif action in ("classify", "edit"):
                 complaint = complaint_update(
                     complaint=complaint, actor=request.user, changes=form.changes()
                 )
@@ -242,6 +251,8 @@ def complaint_act(request: HttpRequest, number: str, action: str) -> HttpRespons
 
 
 def _label(action: str) -> str:
+    if action in HANDLING_FORMS:
+        return str(HANDLING_FORMS[action].label)
     own = {"classify": _("Classify"), "edit": _("Correct the record")}
     return str(own[action]) if action in own else str(ACTION_LABELS[Action(action)])
 

@@ -98,6 +98,8 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     expect(page.locator("h1")).to_contain_text("处理中")
     act(page, "note", {"备注": "已电话联系客户，约定周四上门"})
     expect(page.locator("ol.timeline")).to_contain_text("约定周四上门")
+    act(page, "h-investigate", {"方式": "on_site", "调查结果": "上门查看，冰箱压缩机故障"})
+    expect(page.get_by_test_id("handling")).to_contain_text("冰箱压缩机故障")
     act(page, "propose", {"处理方案": ""})
     expect(page.locator('details[data-action="propose"] .errorlist')).to_contain_text(
         "此项为必填项"
@@ -117,7 +119,7 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
     # the handler answers the customer
     sign_in(page, base, "handler")
     page.goto(f"{base}/cases/{number}/")
-    act(page, "answer", {"答复客户内容": "已上门维修并补偿200元，向您致歉"})
+    act(page, "answer", {"处理决定": "已上门维修并补偿200元，向您致歉"})
     expect(page.locator("h1")).to_contain_text("已答复")
 
     # the agent records the revisit: the customer is satisfied, which closes the case
@@ -131,10 +133,10 @@ def test_a_phone_complaint_from_registration_to_close(page: Page, live_server, f
         radios={"reached": "已联系上"},
     )
     expect(page.locator("h1")).to_contain_text("已结案")
-    # received, attached, accepted, classified, assigned, started, note, proposed, approval
-    # routed, approved, answered, revisited, closed, and three SMS to the customer:
-    # acknowledgement, answer, survey
-    expect(page.locator("ol.timeline li")).to_have_count(16)
+    # received, attached, accepted, classified, assigned, started, note, investigated,
+    # proposed, approval routed, approved, answered, revisited, closed, and three SMS to the
+    # customer: acknowledgement, answer, survey
+    expect(page.locator("ol.timeline li")).to_have_count(17)
     expect(page.locator('ol.timeline li[data-type="message_sent"]')).to_have_count(3)
     expect(page.get_by_test_id("handling")).to_contain_text("部门负责人")
     shot(page, "07-revisited-and-closed")
