@@ -199,3 +199,29 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+# Data the migrations load (message templates, approval rules, penalties, appeal routes, the
+# spot-check checklist). A transactional test empties every table when it ends, so each
+# transactional test loads them again first.
+_SEED_MIGRATIONS = (
+    "kesu.notifications.migrations.0003_default_templates",
+    "kesu.handling.migrations.0002_defaults",
+    "kesu.quality.migrations.0002_checklist",
+)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_defaults(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for name in _SEED_MIGRATIONS:
+        module = importlib.import_module(name)
+        loader = getattr(module, "load", None) or module.load_defaults
+        loader(apps, None)

@@ -22,6 +22,7 @@ from kesu.core.errors import (
 )
 from kesu.handling.api import router as handling_router
 from kesu.notifications.api import router as notifications_router
+from kesu.quality.api import router as quality_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -101,3 +102,4 @@ def http_error(request, exc: HttpError):
 api.add_router("/", complaints_router)
 api.add_router("/", notifications_router)
 api.add_router("/", handling_router)
+api.add_router("/", quality_router)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("kesu.intake.urls")),
+    path("", include("kesu.quality.urls")),
     path("", include("kesu.web.urls")),
 ]

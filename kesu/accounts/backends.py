@@ -41,6 +41,7 @@ ADMINISTRATOR_PERMISSIONS = (
             ("handling", "approvalrule"),
             ("handling", "penaltylevel"),
             ("handling", "appealroute"),
+            ("quality", "checklistitem"),
         )
         for verb in ("view", "add", "change")
     }

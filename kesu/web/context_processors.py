@@ -14,3 +14,25 @@ def intake_worker(request):
 
     user = getattr(request, "user", None)
     return {"is_intake_worker": bool(user and can_work_intake(user))}
+
+
+def quality_lead(request):
+    """Whether the signed-in user runs the improvement loop, or takes part in it (managers
+    review their quarter; owners carry out actions)."""
+    from kesu.quality.services import is_quality_lead
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    lead = is_quality_lead(user)
+    return {"is_quality_lead": lead, "shows_quality": lead or _takes_part(user)}
+
+
+def _takes_part(user) -> bool:
+    from kesu.accounts.selectors import user_roles
+    from kesu.quality.models import CorrectiveAction
+
+    return (
+        "complaint_manager" in user_roles(user)
+        or CorrectiveAction.objects.filter(owner=user).exists()
+    )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kesu.accounts.services import user_set_language
 from kesu.complaints.access import complaint_scope_q
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Category, Complaint
 from kesu.core import clock
 from kesu.core.errors import ApplicationError
 from kesu.notifications.selectors import notification_get_for_user, notification_list_for_user
@@ -31,10 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Complaint.objects.filter(complaint_scope_q(request.user))
     figures, chart = measures.dashboard_figures(cases, now=clock.now())
+    # One click from a trend to an action: the top-level categories the chart shows.
+    trend_links = list(
+        Category.objects.filter(parent__isnull=True, name__in=list(chart["series"])).values_list(
+            "name", "code"
+        )
+    )
     return render(
         request,
         "web/dashboard.html",
-        {"section": "dashboard", "figures": figures, "chart": chart},
+        {"section": "dashboard", "figures": figures, "chart": chart, "trend_links": trend_links},
     )
 
 
