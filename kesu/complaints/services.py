@@ -51,6 +51,7 @@ from kesu.complaints.workflow import (
 )
 from kesu.core import clock
 from kesu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kesu.core.validation import require_choice, require_text
 from kesu.customers.contacts import normalize_email, normalize_phone
 from kesu.customers.services import customer_match_or_create
 from kesu.deadlines.calendars import Unit, to_timedelta
@@ -69,28 +70,11 @@ Type = events.Type
 
 
 def _require_choice(field: str, value: str, choices: list[str]) -> str:
-    if value not in choices:
-        raise ValidationFailed(
-            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
-            fields={field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}},
-        )
-    return value
+    return require_choice(field, value, choices)
 
 
 def _require_length(field: str, value: str, *, maximum: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(
-            _("%(field)s is required.") % {"field": field},
-            fields={field: _("This field is required.")},
-        )
-    if len(value) > maximum:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(maximum)s characters.")
-            % {"field": field, "maximum": maximum},
-            fields={field: _("At most %(maximum)s characters.") % {"maximum": maximum}},
-        )
-    return value
+    return require_text(field, value, maximum=maximum, required=required)
 
 
 def category_for_code(code: str) -> Category:

@@ -25,6 +25,7 @@ from kesu.complaints.services import (
 from kesu.core import clock
 from kesu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kesu.core.masking import mask_id_number
+from kesu.core.validation import require_choice, require_text
 from kesu.handling import records, rules
 from kesu.handling.models import (
     Accountability,
@@ -44,28 +45,11 @@ MAX = settings.KESU_MAX_TEXT_LENGTH
 
 
 def _text(field: str, value: str, *, required: bool = True, maximum: int = MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(
-            _("%(field)s is required.") % {"field": field},
-            fields={field: _("This field is required.")},
-        )
-    if len(value) > maximum:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(maximum)s characters.")
-            % {"field": field, "maximum": maximum},
-            fields={field: _("At most %(maximum)s characters.") % {"maximum": maximum}},
-        )
-    return value
+    return require_text(field, value, maximum=maximum, required=required)
 
 
 def _choice(field: str, value: str, choices) -> str:
-    if value not in choices:
-        raise ValidationFailed(
-            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
-            fields={field: _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}},
-        )
-    return value
+    return require_choice(field, value, choices)
 
 
 def _amount(field: str, value) -> Decimal:

@@ -20,6 +20,7 @@ from kesu.complaints.models import Category, Complaint
 from kesu.complaints.services import complaint_reopen
 from kesu.core import clock
 from kesu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kesu.core.validation import require_text
 from kesu.notifications.services import notify
 from kesu.quality import rules
 from kesu.quality.models import (
@@ -44,19 +45,7 @@ def require_quality_lead(user: User) -> None:
 
 
 def _text(field: str, value: str, *, required: bool = True, maximum: int = MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(
-            _("%(field)s is required.") % {"field": field},
-            fields={field: _("This field is required.")},
-        )
-    if len(value) > maximum:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(maximum)s characters.")
-            % {"field": field, "maximum": maximum},
-            fields={field: _("At most %(maximum)s characters.") % {"maximum": maximum}},
-        )
-    return value
+    return require_text(field, value, maximum=maximum, required=required)
 
 
 def _category(code: str | None) -> Category | None:
