@@ -170,7 +170,13 @@ def inbox_filter(name: str, user: User, now) -> Q:
         # Solutions and requests for more time waiting for someone who leads, not their own.
         if not {a.role for a in user_role_assignments(user)} & {Role.SUPERVISOR, Role.EXECUTIVE}:
             return Q(pk__in=[])
-        waiting = Q(status="awaiting_approval") | Q(extensions__status="pending")
+        # A solution waits for the approver it was routed to (回避 passed over the others);
+        # a request for more time waits for any leader over the case.
+        routed = Q(status="awaiting_approval", approvals__state="pending", approvals__approver=user)
+        unrouted = Q(
+            status="awaiting_approval", approvals__state="pending", approvals__approver=None
+        )
+        waiting = routed | unrouted | Q(extensions__status="pending")
         return waiting & ~Q(owner=user)
     if name == "unassigned":
         return Q(status__in=["received", "accepted"], owner__isnull=True)

@@ -60,7 +60,10 @@ def test_the_list_shows_only_the_scope_with_masked_phones_and_time_left(client, 
         ("mine", "manager", set()),
         ("department", "sales_handler", set()),
         ("approval", "department_head", {"proposed"}),
+        # routed to the department head: the branch head above does not wait for it
+        ("approval", "branch_head", set()),
         ("approval", "handler", set()),
+        ("revisits_missed", "manager", set()),
         ("revisits", "manager", {"answered"}),
     ],
 )
@@ -327,3 +330,12 @@ def test_only_administrators_see_the_way_to_the_configuration(client, firm):
     assert 'href="/admin/"' in client.get("/cases/").content.decode()
     as_user(client, firm.people.manager)
     assert 'href="/admin/"' not in client.get("/cases/").content.decode()
+
+
+def test_a_revisit_nobody_made_stays_in_sight(client, firm, policies):
+    with clock.frozen(dt.datetime(2026, 11, 16, 10, 0, tzinfo=SH)):
+        late = walk_to(firm, receive(firm), Status.ANSWERED)
+    as_user(client, firm.people.agent)
+    with clock.frozen(dt.datetime(2026, 11, 30, 10, 0, tzinfo=SH)):
+        page = client.get("/cases/", {"inbox": "revisits_missed"}).content.decode()
+    assert f'data-number="{late.number}"' in page
