@@ -128,6 +128,23 @@ def _append(row: InboundEmail, mail: ParsedMail, complaint: Complaint) -> Compla
         )
 
 
+def _glimpse(raw: bytes) -> tuple[str, str]:
+    """The subject and sender of a message that cannot be read as a whole, if they show: so
+    that an agent can find it in the queue."""
+    import email as email_lib
+
+    from kesu.intake.mail import decode_header_value
+
+    try:
+        message = email_lib.message_from_bytes(raw)
+        return (
+            _clean(decode_header_value(message.get("Subject")))[:300],
+            _clean(decode_header_value(message.get("From")))[:300],
+        )
+    except Exception:  # nothing shows: the queue says "(no subject)"
+        return "", ""
+
+
 def _clean(text: str) -> str:
     # PostgreSQL text cannot hold NUL; a broken header sometimes does.
     return text.replace("\x00", "")
@@ -144,7 +161,8 @@ def inbound_email_take(*, raw: bytes, source: str) -> InboundEmail:
     except MailUnreadable as error:
         row.problem = str(error)[:300]
         row.text = raw[:5000].decode("utf-8", errors="replace").replace("\x00", "")
-        row.save(update_fields=["problem", "text"])
+        row.subject, row.sender = _glimpse(raw)
+        row.save(update_fields=["problem", "text", "subject", "sender"])
         logger.warning("email %s quarantined: %s", row.pk, error)
         return row
     row.message_id, row.subject = _clean(mail.message_id), _clean(mail.subject)

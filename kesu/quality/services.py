@@ -341,7 +341,7 @@ def checked_case_review(
 ) -> CheckedCase:
     """Score a case against the checklist; a failed case may be reopened or given an action."""
     row = (
-        CheckedCase.objects.select_for_update()
+        CheckedCase.objects.select_for_update(of=("self",))
         .select_related("complaint", "quarterly_review")
         .get(pk=checked.pk)
     )
