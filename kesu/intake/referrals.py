@@ -195,7 +195,9 @@ def _row_arguments(row: list, columns: dict[str, int], source_org: str) -> dict[
     if not org:
         missing.append("source_org")
     if missing:
-        raise ValueError(_("missing %(fields)s") % {"fields": ", ".join(missing)})
+        # named as the hotline's export names them (诉求人), and as the mapping does
+        names = [f"{HEADERS[name][0]} ({name})" for name in missing]
+        raise ValueError(_("missing %(fields)s") % {"fields": ", ".join(names)})
     kind_text = _text(_cell(row, columns, "kind"))
     kind = KINDS.get(kind_text.lower()) if kind_text else "complaint"
     if kind is None:
