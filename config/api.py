@@ -23,6 +23,7 @@ from kesu.core.errors import (
 from kesu.handling.api import router as handling_router
 from kesu.notifications.api import router as notifications_router
 from kesu.quality.api import router as quality_router
+from kesu.reports.api import router as reports_router
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -103,3 +104,4 @@ api.add_router("/", complaints_router)
 api.add_router("/", notifications_router)
 api.add_router("/", handling_router)
 api.add_router("/", quality_router)
+api.add_router("/", reports_router)

@@ -42,6 +42,7 @@ ADMINISTRATOR_PERMISSIONS = (
             ("handling", "penaltylevel"),
             ("handling", "appealroute"),
             ("quality", "checklistitem"),
+            ("reports", "businessvolume"),
         )
         for verb in ("view", "add", "change")
     }

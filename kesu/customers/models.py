@@ -11,6 +11,17 @@ class Customer(TimeStampedModel):
     # Stored normalised (digits only, no +86) so that repeat customers are found by phone.
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True, db_index=True)
+    # For reports by customer segment (个人 / 企业 / 重要客户); empty when not known.
+    segment = models.CharField(
+        _("segment"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("individual", _("Individual")),
+            ("business", _("Business")),
+            ("key", _("Key account")),
+        ],
+    )
 
     class Meta:
         verbose_name = _("customer")
