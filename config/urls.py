@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kesu.intake.urls")),
     path("", include("kesu.quality.urls")),
+    path("", include("kesu.reports.urls")),
     path("", include("kesu.web.urls")),
 ]

@@ -89,6 +89,26 @@ DEFINITIONS = {
     ),
 }
 MEASURE_NAMES = tuple(DEFINITIONS)
+COUNTS = frozenset({"intake", "closed", "backlog", "overdue"})
+HOURS = frozenset({"avg_handling_hours", "p90_handling_hours"})
+
+
+def short_label(name: str) -> str:
+    """The measure's name as its definition starts (受理量, 及时率 …)."""
+    text = str(DEFINITIONS[name])
+    return text.split("：")[0].split(":")[0]
+
+
+def formatted(name: str, value) -> str:
+    """A figure as people read it: counts as they are, hours with one decimal, rates in %,
+    the valid-complaint rate per 10,000."""
+    if value is None:
+        return "—"
+    if name in COUNTS:
+        return str(value)
+    if name in HOURS or name == "valid_complaint_rate":
+        return f"{value:.1f}"
+    return f"{value * 100:.1f}%"
 
 
 @dataclass(frozen=True)

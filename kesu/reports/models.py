@@ -23,3 +23,35 @@ class BusinessVolume(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.month:%Y-%m}: {self.volume}"
+
+
+class ReportFile(models.Model):
+    """A monthly or quarterly report as it was made: its spreadsheet and its PDF, kept with
+    the date they were made (the worker makes each once the period ends; anyone may ask again)."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly summary")
+        QUARTERLY = "quarterly", _("Quarterly report")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    xlsx = models.FileField(_("spreadsheet"), upload_to="reports/%Y/")
+    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/")
+    made_at = models.DateTimeField(_("made at"))
+    made_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_start", "-made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m}"

@@ -16,6 +16,12 @@ def percent(value) -> str:
 
 
 @register.filter
+def get(mapping, key):
+    """mapping[key] in a template (a measure by its name)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
 def masked_phone(value: str) -> str:
     return mask_phone(value or "")
 
