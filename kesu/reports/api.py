@@ -66,3 +66,18 @@ def report_breakdown(request: HttpRequest, query: Query[BreakdownIn]):
         "rows": kpis.breakdown(_cases(request), _period(query), query.group),
         "definitions": {k: str(v) for k, v in kpis.DEFINITIONS.items()},
     }
+
+
+@router.get("/reports/trend", response={200: dict, **_ERRORS})
+def report_trend(request: HttpRequest, weeks: int = 26, horizon: int = 8):
+    """Weekly intake per category, the forecast for the next weeks with 95% intervals, and
+    whether the last complete week is a spike."""
+    from kesu.core import clock
+    from kesu.core.errors import ValidationFailed
+    from kesu.reports.trend import trend
+
+    if not 8 <= weeks <= 260 or not 1 <= horizon <= 26:
+        raise ValidationFailed(
+            "weeks is 8 to 260, horizon 1 to 26", fields={"weeks": "8–260", "horizon": "1–26"}
+        )
+    return trend(_cases(request), weeks=weeks, horizon=horizon, now=clock.now())

@@ -55,3 +55,25 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start:%Y-%m}"
+
+
+class SpikeAlert(models.Model):
+    """A week whose intake in a category was far above what the weeks before it let one
+    expect; kept so the dashboard shows it without refitting, and alerted once."""
+
+    week = models.DateField(_("week"))
+    category = models.CharField(_("category"), max_length=100)
+    actual = models.PositiveIntegerField(_("received"))
+    expected_upper = models.FloatField(_("expected at most"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("spike alert")
+        verbose_name_plural = _("spike alerts")
+        ordering = ["-week", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "category"], name="one_alert_per_week_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.category}: {self.actual}"

@@ -18,3 +18,13 @@ def monthly_report_task() -> int:
         if today.month % 3 == 1:
             report_make(kind="quarterly", start=previous_quarter_start(today))
     return 1
+
+
+@db_periodic_task(crontab(minute="0", hour="8", day_of_week="1"))
+def spike_alerts_task() -> int:
+    """Every Monday: last week's intake against its forecast; the quality managers hear of a
+    spike by notification and email."""
+    from kesu.complaints.models import Complaint
+    from kesu.reports.trend import spike_alerts_raise
+
+    return len(spike_alerts_raise(Complaint.objects.all()))

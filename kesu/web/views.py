@@ -3,11 +3,14 @@ selectors and measures, write through services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +23,7 @@ from kesu.core.errors import ApplicationError
 from kesu.notifications.selectors import notification_get_for_user, notification_list_for_user
 from kesu.notifications.services import notification_mark_read
 from kesu.reports import measures
+from kesu.reports.models import SpikeAlert
 
 
 @login_required
@@ -40,7 +44,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"section": "dashboard", "figures": figures, "chart": chart, "trend_links": trend_links},
+        {
+            "section": "dashboard",
+            "figures": figures,
+            "chart": chart,
+            "trend_links": trend_links,
+            "spikes": SpikeAlert.objects.filter(
+                week__gte=timezone.localdate(clock.now()) - dt.timedelta(days=14)
+            ),
+        },
     )
 
 
