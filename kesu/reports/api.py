@@ -81,3 +81,11 @@ def report_trend(request: HttpRequest, weeks: int = 26, horizon: int = 8):
             "weeks is 8 to 260, horizon 1 to 26", fields={"weeks": "8–260", "horizon": "1–26"}
         )
     return trend(_cases(request), weeks=weeks, horizon=horizon, now=clock.now())
+
+
+@router.get("/reports/hotspots", response={200: dict, **_ERRORS})
+def report_hotspots(request: HttpRequest, period: Query[PeriodIn]):
+    """When (weekday × hour), where (org unit) and what (category) complaints arise."""
+    from kesu.reports.hotspots import hotspots
+
+    return hotspots(_cases(request), _period(period))

@@ -19,6 +19,7 @@ from kesu.complaints.access import complaint_scope_q
 from kesu.complaints.models import Complaint
 from kesu.quality.services import require_quality_lead
 from kesu.reports import kpis
+from kesu.reports.hotspots import hotspots
 from kesu.reports.measures import Period
 from kesu.reports.models import ReportFile
 from kesu.reports.periodic import report_make
@@ -112,9 +113,22 @@ def reports(request: HttpRequest) -> HttpResponse:
                 "intake": [r["intake"] for r in rows],
             },
             "files": ReportFile.objects.all()[:50],
+            "hot": _heat(hotspots(cases, period)),
+            "hours": range(24),
         },
         status=422 if (request.GET and not query.is_valid()) or request.method == "POST" else 200,
     )
+
+
+def _heat(data: dict) -> dict:
+    """The week grid with a shade (0–1) per cell, for the table that draws it."""
+    peak = data["peak"] or 1
+    days = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    data["grid"] = [
+        (days[i], [(n, round(0.08 + 0.92 * n / peak, 2) if n else 0) for n in line])
+        for i, line in enumerate(data["when"])
+    ]
+    return data
 
 
 @login_required
