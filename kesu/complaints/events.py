@@ -54,6 +54,26 @@ def complaint_received_event(
     )
 
 
+def complaints_imported_events(
+    *, actor: User, imported: list[tuple[Complaint, dict[str, Any]]]
+) -> None:
+    """The first event of each case loaded from an earlier system (new rows: nobody else
+    writes their timelines yet, so each starts at 1)."""
+    now = clock.now()
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(
+            complaint=complaint,
+            sequence=1,
+            type=Type.IMPORTED,
+            actor=actor,
+            created_at=now,
+            to_status=complaint.status,
+            data=data,
+        )
+        for complaint, data in imported
+    )
+
+
 # Which transitions the customer sees on their timeline: decisions about them, not internals.
 _PUBLIC_TRANSITIONS = frozenset(
     {Type.ACCEPTED, Type.REJECTED, Type.ANSWERED, Type.FOLLOWED_UP, Type.CLOSED, Type.REOPENED}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import inspect
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from kesu.complaints.models import (
     Severity,
     SpecialFlag,
 )
-from kesu.complaints.numbering import allocate_number
+from kesu.complaints.numbering import allocate_number, allocate_numbers
 from kesu.complaints.presets import PRESETS
 from kesu.complaints.selectors import complaint_flags
 from kesu.complaints.workflow import (
@@ -1882,3 +1883,146 @@ def preset_load(*, name: str) -> dict[str, int]:
         categories = category_preset_load(name=name)
         policies = time_limit_preset_load(name=name)
     return {"categories": categories, "policies": policies}
+
+
+# --- history from an earlier system ----------------------------------------------------------
+
+
+@dataclass
+class HistoricalCase:
+    """One finished case from an earlier system, already read and checked row by row
+    (kesu.intake.history)."""
+
+    row: int
+    reference: str
+    kind: str
+    channel: str
+    received_at: dt.datetime
+    contact_name: str
+    description: str
+    intake_unit: OrgUnit
+    org_unit: OrgUnit | None = None
+    category: Category | None = None
+    severity: str = Severity.GENERAL
+    contact_phone: str = ""
+    contact_email: str = ""
+    demands: str = ""
+    answer: str = ""
+    status: str = Status.CLOSED
+    responded_at: dt.datetime | None = None
+    answered_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    revisited_at: dt.datetime | None = None
+    satisfaction: int | None = None
+    resolution_due: dt.datetime | None = None
+
+
+def complaints_import_history(
+    *, actor: User, cases: list[HistoricalCase], origin: str
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Load finished cases as they were: numbered by the day each was received, deadlines
+    from today's policies (or the deadline the file gives), met or missed from the times
+    recorded, one `imported` event each naming the file and row. No message goes to any
+    customer and no clock runs: they are history.
+
+    One transaction for the batch; a reference already loaded (by an earlier run, or by a
+    concurrent one) is reported, never loaded twice. Returns (created, already there) as
+    (row, number) pairs.
+    """
+    references = [case.reference for case in cases]
+    existing = dict(
+        Complaint.objects.filter(imported_reference__in=references).values_list(
+            "imported_reference", "number"
+        )
+    )
+    fresh = [case for case in cases if case.reference not in existing]
+    already = [(case.row, existing[case.reference]) for case in cases if case.reference in existing]
+    try:
+        with transaction.atomic():
+            made = _history_insert(actor, fresh, origin)
+    except IntegrityError:
+        if len(fresh) <= 1:
+            # Loaded a moment ago by another run.
+            number = (
+                Complaint.objects.filter(imported_reference=fresh[0].reference)
+                .values_list("number", flat=True)
+                .first()
+                if fresh
+                else None
+            )
+            return [], [*already, *([(fresh[0].row, number or "")] if fresh else [])]
+        created, seen = [], list(already)
+        for case in fresh:  # one by one, to find the row another run loaded first
+            one_created, one_seen = complaints_import_history(
+                actor=actor, cases=[case], origin=origin
+            )
+            created += one_created
+            seen += one_seen
+        return created, seen
+    return made, already
+
+
+def _history_insert(actor, cases, origin) -> list[tuple[int, str]]:
+    by_day: dict[tuple[str, dt.date], list[HistoricalCase]] = {}
+    for case in cases:
+        by_day.setdefault((case.kind, clock.local_date(case.received_at)), []).append(case)
+    numbers: dict[int, str] = {}
+    for (kind, day), group in by_day.items():
+        for case, number in zip(
+            group, allocate_numbers(kind=kind, day=day, count=len(group)), strict=True
+        ):
+            numbers[case.row] = number
+    rows = []
+    for case in cases:
+        complaint = Complaint(
+            number=numbers[case.row],
+            kind=case.kind,
+            channel=case.channel,
+            status=case.status,
+            received_at=case.received_at,
+            customer=customer_match_or_create(
+                name=case.contact_name, phone=case.contact_phone, email=case.contact_email
+            ),
+            contact_name=case.contact_name,
+            contact_phone=case.contact_phone,
+            contact_email=case.contact_email,
+            description=case.description,
+            demands=case.demands,
+            answer=case.answer,
+            category=case.category,
+            severity=case.severity,
+            intake_unit=case.intake_unit,
+            org_unit=case.org_unit,
+            created_by=actor,
+            accepted_at=case.responded_at if case.status != Status.NOT_ACCEPTED else None,
+            responded_at=case.responded_at,
+            answered_at=case.answered_at,
+            closed_at=case.closed_at,
+            revisited_at=case.revisited_at,
+            satisfaction=case.satisfaction,
+            is_customer_satisfied=(
+                None if case.satisfaction is None else rules.is_satisfied(case.satisfaction)
+            ),
+            imported_reference=case.reference,
+        )
+        for field, value in compute_deadlines(complaint, is_finished=True).as_fields().items():
+            setattr(complaint, field, value)
+        if case.resolution_due is not None:
+            complaint.resolution_due = case.resolution_due
+        if case.status == Status.NOT_ACCEPTED:
+            complaint.resolution_due = complaint.revisit_due = None
+        complaint.response_met = _met(case.responded_at, complaint.response_due)
+        complaint.resolution_met = _met(
+            case.answered_at or case.closed_at, complaint.resolution_due
+        )
+        complaint.revisit_met = _met(case.revisited_at, complaint.revisit_due)
+        rows.append(complaint)
+    Complaint.objects.bulk_create(rows)
+    events.complaints_imported_events(
+        actor=actor,
+        imported=[
+            (complaint, {"origin": origin, "row": case.row, "reference": case.reference})
+            for case, complaint in zip(cases, rows, strict=True)
+        ],
+    )
+    return [(case.row, complaint.number) for case, complaint in zip(cases, rows, strict=True)]

@@ -65,7 +65,7 @@ class ImportReport:
         return len(self.created) + len(self.refused)
 
 
-def _norm(header: Any) -> str:
+def norm_header(header: Any) -> str:
     return re.sub(r"\s+", "", str(header or "")).lower()
 
 
@@ -109,11 +109,11 @@ def map_columns(header: list[str], mapping: dict[str, str] | None = None) -> dic
             % {"fields": ", ".join(sorted(unknown))},
             fields={"mapping": _("Fields are: %(fields)s.") % {"fields": ", ".join(FIELDS)}},
         )
-    by_name = {_norm(h): i for i, h in enumerate(header)}
+    by_name = {norm_header(h): i for i, h in enumerate(header)}
     columns = {}
     for name in FIELDS:
         if name in mapping:
-            index = by_name.get(_norm(mapping[name]))
+            index = by_name.get(norm_header(mapping[name]))
             if index is None:
                 raise ValidationFailed(
                     _("The file has no column “%(column)s”.") % {"column": mapping[name]},
@@ -122,8 +122,8 @@ def map_columns(header: list[str], mapping: dict[str, str] | None = None) -> dic
             columns[name] = index
             continue
         for candidate in HEADERS[name]:
-            if _norm(candidate) in by_name:
-                columns[name] = by_name[_norm(candidate)]
+            if norm_header(candidate) in by_name:
+                columns[name] = by_name[norm_header(candidate)]
                 break
     return columns
 
@@ -181,7 +181,7 @@ def _cell(row: list, columns: dict[str, int], name: str) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -190,15 +190,15 @@ def _text(value: Any) -> str:
 
 
 def _row_arguments(row: list, columns: dict[str, int], source_org: str) -> dict[str, Any]:
-    missing = [name for name in REQUIRED if not _text(_cell(row, columns, name))]
-    org = _text(_cell(row, columns, "source_org")) or source_org
+    missing = [name for name in REQUIRED if not cell_text(_cell(row, columns, name))]
+    org = cell_text(_cell(row, columns, "source_org")) or source_org
     if not org:
         missing.append("source_org")
     if missing:
         # named as the hotline's export names them (诉求人), and as the mapping does
         names = [f"{HEADERS[name][0]} ({name})" for name in missing]
         raise ValueError(_("missing %(fields)s") % {"fields": ", ".join(names)})
-    kind_text = _text(_cell(row, columns, "kind"))
+    kind_text = cell_text(_cell(row, columns, "kind"))
     kind = KINDS.get(kind_text.lower()) if kind_text else "complaint"
     if kind is None:
         raise ValueError(_("unknown kind “%(kind)s”") % {"kind": kind_text})
@@ -206,16 +206,16 @@ def _row_arguments(row: list, columns: dict[str, int], source_org: str) -> dict[
         "kind": kind,
         "channel": Channel.THIRD_PARTY,
         "source_org": org,
-        "source_reference": _text(_cell(row, columns, "source_reference")),
+        "source_reference": cell_text(_cell(row, columns, "source_reference")),
         "source_due_at": parse_moment(_cell(row, columns, "source_due_at"), end_of_day=True),
         "received_at": parse_moment(_cell(row, columns, "received_at")),
-        "contact_name": _text(_cell(row, columns, "contact_name")),
-        "contact_phone": _text(_cell(row, columns, "contact_phone")),
-        "contact_email": _text(_cell(row, columns, "contact_email")),
-        "description": _text(_cell(row, columns, "description")),
-        "demands": _text(_cell(row, columns, "demands")),
-        "category": _text(_cell(row, columns, "category")) or None,
-        "incident_place": _text(_cell(row, columns, "incident_place")),
+        "contact_name": cell_text(_cell(row, columns, "contact_name")),
+        "contact_phone": cell_text(_cell(row, columns, "contact_phone")),
+        "contact_email": cell_text(_cell(row, columns, "contact_email")),
+        "description": cell_text(_cell(row, columns, "description")),
+        "demands": cell_text(_cell(row, columns, "demands")),
+        "category": cell_text(_cell(row, columns, "category")) or None,
+        "incident_place": cell_text(_cell(row, columns, "incident_place")),
     }
 
 
@@ -240,7 +240,7 @@ def referrals_import(
         )
     seen: dict[tuple[str, str], int] = {}
     for number, row in rows:
-        if not any(_text(v) for v in row):
+        if not any(cell_text(v) for v in row):
             continue
         try:
             arguments = _row_arguments(row, columns, source_org.strip())

@@ -22,7 +22,7 @@ from kesu.core import clock
 from kesu.core.errors import ApplicationError
 from kesu.notifications.selectors import notification_get_for_user, notification_list_for_user
 from kesu.notifications.services import notification_mark_read
-from kesu.reports import measures
+from kesu.reports import dashboard as dashboard_figures
 from kesu.reports.models import SpikeAlert
 
 
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cases = Complaint.objects.filter(complaint_scope_q(request.user))
-    figures, chart = measures.dashboard_figures(cases, now=clock.now())
+    figures, chart = dashboard_figures.figures(cases, now=clock.now())
     # One click from a trend to an action: the top-level categories the chart shows.
     trend_links = list(
         Category.objects.filter(parent__isnull=True, name__in=list(chart["series"])).values_list(

@@ -1,4 +1,5 @@
-"""The dashboard's measures on a fixture with known answers."""
+"""The dashboard's measures on a fixture with known answers: those of now, and the month's,
+which are the reporting measures themselves."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -8,7 +9,7 @@ import pytest
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.factories import receive
 from kesu.core import clock
-from kesu.reports import measures
+from kesu.reports import dashboard, kpis, measures
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -73,10 +74,10 @@ def test_intake_backlog_timeliness_and_satisfaction(firm, categories):
     assert measures.intake(cases, november) == 4
     assert measures.intake(cases, measures.Period(dt.datetime(2026, 11, 23, tzinfo=SH), NOW)) == 1
     assert measures.backlog(cases) == 2
-    assert measures.resolution_timeliness(cases, november) == pytest.approx(2 / 3)
-    assert measures.resolution_timeliness(cases, october) == 1.0
-    assert measures.satisfaction(cases, november) == 0.5
-    assert measures.satisfaction(cases, october) is None
+    assert kpis.kpis(cases, november)["resolution_timeliness"] == pytest.approx(0.6667)
+    assert kpis.kpis(cases, october)["resolution_timeliness"] == 1.0
+    assert kpis.kpis(cases, november)["satisfaction"] == 0.5
+    assert kpis.kpis(cases, october)["satisfaction"] is None
 
 
 def test_weekly_intake_by_category_counts_each_week_from_monday(firm, categories):
@@ -100,7 +101,17 @@ def test_the_dashboard_figures_put_this_month_beside_last(firm, categories):
         answered_at=dt.datetime(2026, 11, 5, tzinfo=SH),
         resolution_met=False,
     )
-    figures, chart = measures.dashboard_figures(Complaint.objects.all(), now=NOW)
-    assert (figures["intake_today"], figures["backlog"]) == (1, 1)
-    assert figures["timeliness"] == (0.0, None)
+    made(
+        firm,
+        "2026-10-12 10:00",
+        status="closed",
+        answered_at=dt.datetime(2026, 10, 14, tzinfo=SH),
+        resolution_met=True,
+    )
+    figures, chart = dashboard.figures(Complaint.objects.all(), now=NOW)
+    assert (figures["now"]["intake_today"], figures["now"]["backlog"]) == (1, 1)
+    month = {name: (this, last) for name, _label, _definition, this, last in figures["month"]}
+    assert month["intake"] == ("2", "1")
+    assert month["resolution_timeliness"] == ("0.0%", "100.0%")
+    assert month["satisfaction"] == ("—", "—")
     assert len(chart["weeks"]) == 12 and chart["weeks"][-1] == "2026-11-23"
