@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kesu.accounts.models import OrgUnit, User
 from kesu.complaints.models import Category
 from kesu.quality.models import CorrectiveAction
+from kesu.quality.performance import COLUMNS, RANKINGS
 
 MAX = settings.KESU_MAX_TEXT_LENGTH
 
@@ -165,3 +166,11 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data
+
+
+class LeagueForm(PeriodForm):
+    rank = forms.ChoiceField(
+        label=_("rank by"),
+        required=False,
+        choices=[(key, label) for key, label in COLUMNS if key in RANKINGS],
+    )

@@ -160,6 +160,33 @@ def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row],
     return sorted(staff.values(), key=order), sorted(units.values(), key=order)
 
 
+# What a league table may rank by, and which way is better.
+RANKINGS: dict[str, bool] = {
+    "handled": True,
+    "timeliness": True,
+    "satisfaction": True,
+    "spot_check_score": True,
+    "reopen_rate": False,
+    "justified": False,
+}
+
+
+def league(rows: list[Row], by: str) -> list[tuple[int | None, Row]]:
+    """The rows ranked by one measure, best first, ties sharing a place (1, 2, 2, 4). Rows
+    without a figure for the measure come last, unranked: no data is not a bad score."""
+    if by not in RANKINGS:
+        raise ValueError(by)
+    higher_is_better = RANKINGS[by]
+    scored = [row for row in rows if getattr(row, by) is not None]
+    unscored = [row for row in rows if getattr(row, by) is None]
+    scored.sort(key=lambda r: (-getattr(r, by) if higher_is_better else getattr(r, by), r.name))
+    ranked: list[tuple[int | None, Row]] = []
+    for index, row in enumerate(scored):
+        tied = index and getattr(row, by) == getattr(scored[index - 1], by)
+        ranked.append((ranked[-1][0] if tied else index + 1, row))
+    return ranked + [(None, row) for row in sorted(unscored, key=lambda r: r.name)]
+
+
 def performance_xlsx(
     *, staff: list[Row], departments: list[Row], start: dt.date, end: dt.date
 ) -> bytes:

@@ -21,7 +21,7 @@ from kesu.quality import rules, services
 from kesu.quality.forms import (
     ActionForm,
     CheckReviewForm,
-    PeriodForm,
+    LeagueForm,
     ProgressForm,
     SpotCheckForm,
     VerifyForm,
@@ -243,14 +243,23 @@ def staff_performance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     default = {"start": today.replace(day=1) - dt.timedelta(days=1), "end": today}
     default["start"] = default["start"].replace(day=1)
-    form = PeriodForm(request.GET or None, initial=default)
-    start, end = default["start"], default["end"]
+    form = LeagueForm(request.GET or None, initial={**default, "rank": "handled"})
+    start, end, rank = default["start"], default["end"], "handled"
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    staff, departments = perf.performance(user=request.user, start=start, end=end)
+        rank = form.cleaned_data["rank"] or "handled"
+    staff, departments = (
+        perf.league(rows, rank)
+        for rows in perf.performance(user=request.user, start=start, end=end)
+    )
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            perf.performance_xlsx(staff=staff, departments=departments, start=start, end=end),
+            perf.performance_xlsx(
+                staff=[row for _place, row in staff],
+                departments=[row for _place, row in departments],
+                start=start,
+                end=end,
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="performance-{start}-{end}.xlsx"'
@@ -265,6 +274,7 @@ def staff_performance(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "departments": departments,
             "columns": perf.COLUMNS,
+            "rank": rank,
         },
         status=422 if request.GET and not form.is_valid() else 200,
     )

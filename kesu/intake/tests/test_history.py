@@ -494,7 +494,7 @@ def test_bad_files_and_mappings_are_refused_whole(history):
 
 def test_the_command_checks_loads_and_writes_the_report(history, tmp_path):
     source = tmp_path / "old.csv"
-    source.write_bytes(csv_bytes(GOOD + [BAD[0][0]]))
+    source.write_bytes(csv_bytes([*GOOD, BAD[0][0]]))
     out = io.StringIO()
     call_command(
         "import", str(source), user="administrator", check=True, no_progress=True, stdout=out

@@ -152,6 +152,10 @@ def test_staff_performance_page_and_its_download(client, firm, closed):
     download = client.get("/quality/performance/?start=2026-11-01&end=2026-11-30&format=xlsx")
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/quality/performance/?start=2026-11-30&end=2026-11-01").status_code == 422
+    ranked = client.get("/quality/performance/?start=2026-11-01&end=2026-11-30&rank=timeliness")
+    assert ranked.status_code == 200 and 'aria-sort="descending"' in ranked.content.decode()
+    bad = client.get("/quality/performance/?start=2026-11-01&end=2026-11-30&rank=shoe_size")
+    assert bad.status_code == 422
 
 
 def test_the_manager_reviews_their_quarter_on_the_page(client, firm, closed):

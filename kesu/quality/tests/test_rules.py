@@ -78,3 +78,21 @@ def test_quarters():
     assert rules.previous_quarter(dt.date(2026, 1, 1)) == (2025, 4)
     assert rules.previous_quarter(dt.date(2026, 11, 23)) == (2026, 3)
     assert rules.quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
+
+
+def test_a_league_table_ranks_best_first_ties_share_a_place_and_no_data_comes_last():
+    from kesu.quality.performance import Row, league
+
+    rows = [
+        Row(key="1", name="甲", handled=5, timeliness=0.9, reopen_rate=0.2),
+        Row(key="2", name="乙", handled=7, timeliness=0.8, reopen_rate=0.0),
+        Row(key="3", name="丙", handled=5, timeliness=None, reopen_rate=None),
+        Row(key="4", name="丁", handled=2, timeliness=0.9, reopen_rate=0.1),
+    ]
+    places = lambda by: [(p, r.name) for p, r in league(rows, by)]  # noqa: E731
+    assert places("handled") == [(1, "乙"), (2, "丙"), (2, "甲"), (4, "丁")]
+    assert places("timeliness") == [(1, "丁"), (1, "甲"), (3, "乙"), (None, "丙")]
+    # fewer reopenings is better
+    assert places("reopen_rate") == [(1, "乙"), (2, "丁"), (3, "甲"), (None, "丙")]
+    with pytest.raises(ValueError):
+        league(rows, "shoe_size")

@@ -166,3 +166,37 @@ def test_the_api_gives_each_measure_with_its_definition(fixture, firm, api_as):
         api_as(None).get("/reports/kpis", {"start": "2026-11-01", "end": "2026-11-30"}).status_code
         == 401
     )
+
+
+def test_the_dashboards_few_measures_are_the_same_figures(fixture):
+    from kesu.reports.dashboard import MONTH_MEASURES
+
+    whole = kpis.kpis(Complaint.objects.all(), NOVEMBER)
+    few = kpis.compute(Complaint.objects.all(), NOVEMBER, measures=MONTH_MEASURES)[None]
+    assert set(few) == set(MONTH_MEASURES)
+    assert few == {name: whole[name] for name in MONTH_MEASURES}
+    with pytest.raises(ValueError):
+        kpis.compute(Complaint.objects.all(), NOVEMBER, measures=("happiness",))
+
+
+def test_the_90th_percentile_per_group_in_one_query(
+    firm, categories, django_assert_max_num_queries
+):
+    # phone: 11 cases closed after 1 … 11 hours → row int(0.9 × 10) + 1 = 10th → 10 h;
+    # email: 2 cases, 3 h and 5 h → the first → 3 h
+    for hours, channel in [(h, "phone") for h in range(1, 12)] + [(3, "email"), (5, "email")]:
+        made(
+            firm,
+            at(5, 8),
+            channel=channel,
+            status="closed",
+            closed_at=at(5, 8) + dt.timedelta(hours=hours),
+        )
+    closed = Complaint.objects.filter(closed_at__isnull=False)
+    with django_assert_max_num_queries(1):
+        p90 = kpis._p90(closed, "channel")
+    assert p90 == {"phone": 10.0, "email": 3.0}
+    # all 13 in order 1 2 3 3 4 5 5 6 7 8 9 10 11: row int(0.9 × 12) + 1 = 11th → 9 h
+    assert kpis._p90(closed, None) == {None: 9.0}
+    rows = {r["group"]: r for r in kpis.breakdown(Complaint.objects.all(), NOVEMBER, "channel")}
+    assert rows["phone"]["p90_handling_hours"] == 10.0 and rows["email"]["closed"] == 2

@@ -151,6 +151,11 @@ def test_the_dashboard_draws_its_chart(page: Page, live_server, firm, policies):
     page.get_by_role("link", name="仪表盘").click()
     expect(page.locator('[data-kpi="backlog"]')).to_have_text("1")
     expect(page.locator("#intake-chart canvas")).to_have_count(1)
+    # this month against the last: the reporting measures, each with its definition
+    month = page.get_by_test_id("month-measures")
+    expect(month.locator('[data-kpi="intake"]')).to_have_text("1")
+    expect(month.locator('[data-kpi-last="intake"]')).to_have_text("0")
+    expect(month.locator("abbr").first).to_have_attribute("title", re.compile("受理量"))
     shot(page, "08-dashboard")
 
 
