@@ -282,9 +282,8 @@ def load(total, first_id, now, years, rng, departments, staff, leaves, customer_
     customer_of_case = array("q")
     events, findings = [], []
     pk = first_id
-    made = 0
     progress = time.perf_counter()
-    for received in arrivals(total, years, now, rng):
+    for made, received in enumerate(arrivals(total, years, now, rng)):
         row = base[:]
         kind = kind_of()
         branch, unit = departments[department_of()]
@@ -322,13 +321,12 @@ def load(total, first_id, now, years, rng, departments, staff, leaves, customer_
         row[POS["updated_at"]] = ts(updated)
         writer.case(row)
         pk += 1
-        made += 1
-        if made % 100_000 == 0:
+        if (made + 1) % 100_000 == 0:
             writer.flush(events, findings)
             events, findings = [], []
             rate = 100_000 / (time.perf_counter() - progress)
             progress = time.perf_counter()
-            print(f"  {made:>10,} cases ({rate:,.0f}/s)", flush=True)
+            print(f"  {made + 1:>10,} cases ({rate:,.0f}/s)", flush=True)
     writer.flush(events, findings)
 
 
@@ -366,7 +364,10 @@ def life(row, kind, received, now, rng, pk, events, findings) -> int:
         return close(row, answered)
     if kind == "suggestion":
         row[POS["adoption"]] = rng.choice(["adopted", "partly", "not_adopted", "under_study"])
-        return close(row, answered + DAY) if answered + DAY <= now else answered
+        if answered + DAY <= now:
+            return close(row, answered + DAY)
+        row[POS["status"]] = "answered"
+        return answered
     revisit_due = answered + 3 * DAY
     row[POS["revisit_due"]] = ts(revisit_due)
     if rng.random() < 0.2:  # the customer rates the answer in the portal

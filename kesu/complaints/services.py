@@ -56,7 +56,7 @@ from kesu.core.validation import require_choice, require_text
 from kesu.customers.contacts import normalize_email, normalize_phone
 from kesu.customers.services import customer_match_or_create
 from kesu.deadlines.calendars import Unit, to_timedelta
-from kesu.deadlines.engine import calendar_for, compute_deadlines
+from kesu.deadlines.engine import calendar_for, compute_deadlines, lookups_shared
 from kesu.deadlines.models import DeadlineAlert, DeadlineExtension, Target
 from kesu.deadlines.services import time_limit_preset_load
 from kesu.handling import records, rules
@@ -1972,51 +1972,8 @@ def _history_insert(actor, cases, origin) -> list[tuple[int, str]]:
             group, allocate_numbers(kind=kind, day=day, count=len(group)), strict=True
         ):
             numbers[case.row] = number
-    rows = []
-    for case in cases:
-        complaint = Complaint(
-            number=numbers[case.row],
-            kind=case.kind,
-            channel=case.channel,
-            status=case.status,
-            received_at=case.received_at,
-            customer=customer_match_or_create(
-                name=case.contact_name, phone=case.contact_phone, email=case.contact_email
-            ),
-            contact_name=case.contact_name,
-            contact_phone=case.contact_phone,
-            contact_email=case.contact_email,
-            description=case.description,
-            demands=case.demands,
-            answer=case.answer,
-            category=case.category,
-            severity=case.severity,
-            intake_unit=case.intake_unit,
-            org_unit=case.org_unit,
-            created_by=actor,
-            accepted_at=case.responded_at if case.status != Status.NOT_ACCEPTED else None,
-            responded_at=case.responded_at,
-            answered_at=case.answered_at,
-            closed_at=case.closed_at,
-            revisited_at=case.revisited_at,
-            satisfaction=case.satisfaction,
-            is_customer_satisfied=(
-                None if case.satisfaction is None else rules.is_satisfied(case.satisfaction)
-            ),
-            imported_reference=case.reference,
-        )
-        for field, value in compute_deadlines(complaint, is_finished=True).as_fields().items():
-            setattr(complaint, field, value)
-        if case.resolution_due is not None:
-            complaint.resolution_due = case.resolution_due
-        if case.status == Status.NOT_ACCEPTED:
-            complaint.resolution_due = complaint.revisit_due = None
-        complaint.response_met = _met(case.responded_at, complaint.response_due)
-        complaint.resolution_met = _met(
-            case.answered_at or case.closed_at, complaint.resolution_due
-        )
-        complaint.revisit_met = _met(case.revisited_at, complaint.revisit_due)
-        rows.append(complaint)
+    with lookups_shared():
+        rows = [_history_case(actor, case, numbers[case.row]) for case in cases]
     Complaint.objects.bulk_create(rows)
     events.complaints_imported_events(
         actor=actor,
@@ -2026,3 +1983,47 @@ def _history_insert(actor, cases, origin) -> list[tuple[int, str]]:
         ],
     )
     return [(case.row, complaint.number) for case, complaint in zip(cases, rows, strict=True)]
+
+
+def _history_case(actor: User, case: HistoricalCase, number: str) -> Complaint:
+    complaint = Complaint(
+        number=number,
+        kind=case.kind,
+        channel=case.channel,
+        status=case.status,
+        received_at=case.received_at,
+        customer=customer_match_or_create(
+            name=case.contact_name, phone=case.contact_phone, email=case.contact_email
+        ),
+        contact_name=case.contact_name,
+        contact_phone=case.contact_phone,
+        contact_email=case.contact_email,
+        description=case.description,
+        demands=case.demands,
+        answer=case.answer,
+        category=case.category,
+        severity=case.severity,
+        intake_unit=case.intake_unit,
+        org_unit=case.org_unit,
+        created_by=actor,
+        accepted_at=case.responded_at if case.status != Status.NOT_ACCEPTED else None,
+        responded_at=case.responded_at,
+        answered_at=case.answered_at,
+        closed_at=case.closed_at,
+        revisited_at=case.revisited_at,
+        satisfaction=case.satisfaction,
+        is_customer_satisfied=(
+            None if case.satisfaction is None else rules.is_satisfied(case.satisfaction)
+        ),
+        imported_reference=case.reference,
+    )
+    for field, value in compute_deadlines(complaint, is_finished=True).as_fields().items():
+        setattr(complaint, field, value)
+    if case.resolution_due is not None:
+        complaint.resolution_due = case.resolution_due
+    if case.status == Status.NOT_ACCEPTED:
+        complaint.resolution_due = complaint.revisit_due = None
+    complaint.response_met = _met(case.responded_at, complaint.response_due)
+    complaint.resolution_met = _met(case.answered_at or case.closed_at, complaint.resolution_due)
+    complaint.revisit_met = _met(case.revisited_at, complaint.revisit_due)
+    return complaint

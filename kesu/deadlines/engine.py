@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -123,6 +125,32 @@ def _at_risk(start, limit, calendar, pauses) -> dt.datetime | None:
     )
 
 
+_shared: ContextVar[dict | None] = ContextVar("deadline_lookups", default=None)
+
+
+@contextmanager
+def lookups_shared():
+    """Within it, the policies and each unit's calendar are read once, not per case: for a
+    batch of many cases (a historical import), where none of them changes meanwhile."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _lookups(unit) -> tuple[dict, WorkingCalendar]:
+    shared = _shared.get()
+    if shared is None:
+        return _policy_facts(), calendar_for(unit)
+    if "facts" not in shared:
+        shared["facts"] = _policy_facts()
+    key = ("calendar", unit.pk if unit else None)
+    if key not in shared:
+        shared[key] = calendar_for(unit)
+    return shared["facts"], shared[key]
+
+
 def compute_deadlines(complaint, *, is_finished: bool) -> Deadlines:
     """The deadlines of `complaint` (a complaints.Complaint) as it stands now."""
     unit = complaint.org_unit or complaint.intake_unit
@@ -134,14 +162,13 @@ def compute_deadlines(complaint, *, is_finished: bool) -> Deadlines:
         category_parent_code=category.parent.code if category and category.parent_id else None,
         unit_path=unit.path,
     )
-    facts = _policy_facts()
+    facts, calendar = _lookups(unit)
     chosen = {
         target: facts[pid][1]
         if (pid := select_policy([f for f, _p in facts.values()], case, target))
         else None
         for target in Target.values
     }
-    calendar = calendar_for(unit)
     pauses = _pauses(complaint.pauses)
 
     def limit_of(target: str):
