@@ -15,7 +15,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -27,7 +26,8 @@ from kesu.complaints.services import HistoricalCase, complaints_import_history
 from kesu.core import clock
 from kesu.core.errors import ValidationFailed
 from kesu.customers.contacts import normalize_email, normalize_phone
-from kesu.intake.referrals import KINDS, cell_text, norm_header, parse_moment, read_table
+from kesu.intake import referrals
+from kesu.intake.referrals import KINDS, cell, cell_text, norm_header, parse_moment, read_table
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "reference": ("投诉编号", "工单编号", "原编号", "编号", "单号", "number", "reference", "id"),
@@ -136,33 +136,9 @@ def count_rows(content: bytes, filename: str) -> int:
 
 
 def map_columns(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
-    """Field → column index: the mapping first, then the known headers."""
-    mapping = mapping or {}
-    unknown = set(mapping) - set(FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            _("Unknown fields in the column mapping: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))},
-            fields={"mapping": _("Fields are: %(fields)s.") % {"fields": ", ".join(FIELDS)}},
-        )
-    by_name = {norm_header(h): i for i, h in enumerate(header)}
-    columns: dict[str, int] = {}
-    for name in FIELDS:
-        if name in mapping:
-            index = by_name.get(norm_header(mapping[name]))
-            if index is None:
-                raise ValidationFailed(
-                    _("The file has no column “%(column)s”.") % {"column": mapping[name]},
-                    fields={"mapping": _("No such column: %(column)s") % {"column": mapping[name]}},
-                )
-            columns[name] = index
-            continue
-        taken = set(columns.values())
-        for candidate in HEADERS[name]:
-            index = by_name.get(norm_header(candidate))
-            if index is not None and index not in taken:
-                columns[name] = index
-                break
+    """Field → column index: the mapping first, then the known headers; every required
+    field must have a column."""
+    columns = referrals.map_columns(header, mapping, headers=HEADERS)
     absent = [name for name in REQUIRED if name not in columns]
     if absent:
         names = ", ".join(f"{HEADERS[name][0]} ({name})" for name in absent)
@@ -244,17 +220,9 @@ def _satisfaction(text: str) -> int | None:
 
 def _moment(row: list, columns: dict[str, int], name: str) -> dt.datetime | None:
     try:
-        return parse_moment(_cell(row, columns, name), end_of_day=name == "resolution_due")
+        return parse_moment(cell(row, columns, name), end_of_day=name == "resolution_due")
     except ValueError as error:
         raise ValueError(f"{HEADERS[name][0]}: {error}") from error
-
-
-def _cell(row: list, columns: dict[str, int], name: str) -> Any:
-    index = columns.get(name)
-    if index is None or index >= len(row):
-        return None
-    value = row[index]
-    return value.strip() if isinstance(value, str) else value
 
 
 def read_row(
@@ -263,7 +231,7 @@ def read_row(
     """One row as a finished case, or ValueError with the reason it cannot be one."""
 
     def text(name: str) -> str:
-        return cell_text(_cell(row, columns, name))
+        return cell_text(cell(row, columns, name))
 
     missing = [f"{HEADERS[name][0]} ({name})" for name in REQUIRED if not text(name)]
     if missing:

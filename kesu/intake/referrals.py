@@ -99,19 +99,25 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple
     return header, ((number, row) for number, row in enumerate(reader, start=2))
 
 
-def map_columns(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
-    """Field → column index, from the explicit mapping first, then the known headers."""
+def map_columns(
+    header: list[str],
+    mapping: dict[str, str] | None = None,
+    *,
+    headers: dict[str, tuple[str, ...]] = HEADERS,
+) -> dict[str, int]:
+    """Field → column index, from the explicit mapping first, then the known `headers`
+    (a column serves one field only)."""
     mapping = mapping or {}
-    unknown = set(mapping) - set(FIELDS)
+    unknown = set(mapping) - set(headers)
     if unknown:
         raise ValidationFailed(
             _("Unknown fields in the column mapping: %(fields)s.")
             % {"fields": ", ".join(sorted(unknown))},
-            fields={"mapping": _("Fields are: %(fields)s.") % {"fields": ", ".join(FIELDS)}},
+            fields={"mapping": _("Fields are: %(fields)s.") % {"fields": ", ".join(headers)}},
         )
     by_name = {norm_header(h): i for i, h in enumerate(header)}
-    columns = {}
-    for name in FIELDS:
+    columns: dict[str, int] = {}
+    for name in headers:
         if name in mapping:
             index = by_name.get(norm_header(mapping[name]))
             if index is None:
@@ -121,9 +127,11 @@ def map_columns(header: list[str], mapping: dict[str, str] | None = None) -> dic
                 )
             columns[name] = index
             continue
-        for candidate in HEADERS[name]:
-            if norm_header(candidate) in by_name:
-                columns[name] = by_name[norm_header(candidate)]
+        taken = set(columns.values())
+        for candidate in headers[name]:
+            index = by_name.get(norm_header(candidate))
+            if index is not None and index not in taken:
+                columns[name] = index
                 break
     return columns
 
@@ -173,7 +181,7 @@ def parse_moment(value: Any, *, end_of_day: bool = False) -> dt.datetime | None:
     return moment.replace(microsecond=0)
 
 
-def _cell(row: list, columns: dict[str, int], name: str) -> Any:
+def cell(row: list, columns: dict[str, int], name: str) -> Any:
     index = columns.get(name)
     if index is None or index >= len(row):
         return None
@@ -190,15 +198,15 @@ def cell_text(value: Any) -> str:
 
 
 def _row_arguments(row: list, columns: dict[str, int], source_org: str) -> dict[str, Any]:
-    missing = [name for name in REQUIRED if not cell_text(_cell(row, columns, name))]
-    org = cell_text(_cell(row, columns, "source_org")) or source_org
+    missing = [name for name in REQUIRED if not cell_text(cell(row, columns, name))]
+    org = cell_text(cell(row, columns, "source_org")) or source_org
     if not org:
         missing.append("source_org")
     if missing:
         # named as the hotline's export names them (诉求人), and as the mapping does
         names = [f"{HEADERS[name][0]} ({name})" for name in missing]
         raise ValueError(_("missing %(fields)s") % {"fields": ", ".join(names)})
-    kind_text = cell_text(_cell(row, columns, "kind"))
+    kind_text = cell_text(cell(row, columns, "kind"))
     kind = KINDS.get(kind_text.lower()) if kind_text else "complaint"
     if kind is None:
         raise ValueError(_("unknown kind “%(kind)s”") % {"kind": kind_text})
@@ -206,16 +214,16 @@ def _row_arguments(row: list, columns: dict[str, int], source_org: str) -> dict[
         "kind": kind,
         "channel": Channel.THIRD_PARTY,
         "source_org": org,
-        "source_reference": cell_text(_cell(row, columns, "source_reference")),
-        "source_due_at": parse_moment(_cell(row, columns, "source_due_at"), end_of_day=True),
-        "received_at": parse_moment(_cell(row, columns, "received_at")),
-        "contact_name": cell_text(_cell(row, columns, "contact_name")),
-        "contact_phone": cell_text(_cell(row, columns, "contact_phone")),
-        "contact_email": cell_text(_cell(row, columns, "contact_email")),
-        "description": cell_text(_cell(row, columns, "description")),
-        "demands": cell_text(_cell(row, columns, "demands")),
-        "category": cell_text(_cell(row, columns, "category")) or None,
-        "incident_place": cell_text(_cell(row, columns, "incident_place")),
+        "source_reference": cell_text(cell(row, columns, "source_reference")),
+        "source_due_at": parse_moment(cell(row, columns, "source_due_at"), end_of_day=True),
+        "received_at": parse_moment(cell(row, columns, "received_at")),
+        "contact_name": cell_text(cell(row, columns, "contact_name")),
+        "contact_phone": cell_text(cell(row, columns, "contact_phone")),
+        "contact_email": cell_text(cell(row, columns, "contact_email")),
+        "description": cell_text(cell(row, columns, "description")),
+        "demands": cell_text(cell(row, columns, "demands")),
+        "category": cell_text(cell(row, columns, "category")) or None,
+        "incident_place": cell_text(cell(row, columns, "incident_place")),
     }
 
 
