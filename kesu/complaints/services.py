@@ -1942,7 +1942,7 @@ def complaints_import_history(
             made = _history_insert(actor, fresh, origin)
     except IntegrityError:
         if len(fresh) <= 1:
-            # Loaded a moment ago by another run.
+            # Loaded a moment ago by another run; any other conflict is not ours to hide.
             number = (
                 Complaint.objects.filter(imported_reference=fresh[0].reference)
                 .values_list("number", flat=True)
@@ -1950,7 +1950,9 @@ def complaints_import_history(
                 if fresh
                 else None
             )
-            return [], [*already, *([(fresh[0].row, number or "")] if fresh else [])]
+            if number is None:
+                raise
+            return [], [*already, (fresh[0].row, number)]
         created, seen = [], list(already)
         for case in fresh:  # one by one, to find the row another run loaded first
             one_created, one_seen = complaints_import_history(

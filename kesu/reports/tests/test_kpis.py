@@ -200,3 +200,33 @@ def test_the_90th_percentile_per_group_in_one_query(
     assert kpis._p90(closed, None) == {None: 9.0}
     rows = {r["group"]: r for r in kpis.breakdown(Complaint.objects.all(), NOVEMBER, "channel")}
     assert rows["phone"]["p90_handling_hours"] == 10.0 and rows["email"]["closed"] == 2
+
+
+def test_a_paused_clock_moves_the_deadline_and_the_overdue_count(firm, policies):
+    """Through the real services: a pause (待客户补充) pushes the resolution deadline out by
+    the working time it lasted, so a case whose limit would have passed in November is overdue
+    in December; a case still waiting on the customer is overdue nowhere; both are backlog."""
+    from kesu.complaints import services
+    from kesu.complaints.tests.factories import walk_to
+
+    people = firm.people
+    with clock.frozen(at(16, 9)):
+        resumed = walk_to(firm, receive(firm), "in_progress")
+        waiting = walk_to(firm, receive(firm, contact_phone="13900000001"), "in_progress")
+    unpaused_due = resumed.resolution_due
+    assert NOVEMBER.start <= unpaused_due < NOVEMBER.end
+    with clock.frozen(at(18, 9)):
+        for case in (resumed, waiting):
+            services.complaint_pause(complaint=case, actor=people.handler, reason="请补充凭证")
+    with clock.frozen(at(3, 9, month=12)):
+        services.complaint_resume(complaint=resumed, actor=people.handler, note="已补充")
+    resumed.refresh_from_db()
+    waiting.refresh_from_db()
+    assert resumed.resolution_due >= NOVEMBER.end  # 11 working days later than it was
+    assert waiting.resolution_due is None  # no deadline while the clock is stopped
+    december = Period(NOVEMBER.end, dt.datetime(2027, 1, 1, tzinfo=SH))
+    cases = Complaint.objects.all()
+    with clock.frozen(at(31, 18, month=12)):
+        november, later = kpis.kpis(cases, NOVEMBER), kpis.kpis(cases, december)
+    assert (november["overdue"], november["backlog"]) == (0, 2)
+    assert (later["overdue"], later["backlog"]) == (1, 2)
