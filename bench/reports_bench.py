@@ -8,8 +8,9 @@ Run it after `bench/generate.py` on the same database. It signs in as `bench-exe
 (head office: every case is in scope, through the same scope filter every reader goes
 through) and times, three times each, the measures the dashboard shows for this month and
 the last, the whole dashboard page, the API's measures and breakdowns for last month, the
-reports page, and making last month's report (content, workbook and PDF). The table in
-bench/README.md takes the best of three.
+reports page, and making last month's report (content, workbook and PDF). It also times
+the dashboard's measures for the head of one branch of twelve, whose scope is a filter on
+org units. The table in bench/README.md takes the best of three.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from kesu.accounts.models import User  # noqa: E402
+from kesu.accounts.models import OrgUnit, RoleAssignment, User  # noqa: E402
 from kesu.complaints.access import complaint_scope_q  # noqa: E402
 from kesu.complaints.models import Complaint  # noqa: E402
 from kesu.core import clock  # noqa: E402
@@ -66,6 +67,12 @@ def main() -> None:
     client.force_login(reader)
     month = f"start={last.start.date()}&end={last.end.date()}"
     timed("dashboard measures (this month and last)", lambda: dashboard.figures(cases, now=now))
+    # A branch head sees one branch of twelve through the org-unit scope filter.
+    branch = OrgUnit.objects.get(code="bench-00")
+    head, _ = User.objects.get_or_create(username="bench-branch-head")
+    RoleAssignment.objects.get_or_create(user=head, role="supervisor", org_unit=branch)
+    theirs = Complaint.objects.filter(complaint_scope_q(head))
+    timed("  the same for one branch's head", lambda: dashboard.figures(theirs, now=now))
     timed("dashboard page", page(client, "/dashboard/"))
     timed("API kpis, last month", page(client, f"/api/v1/reports/kpis?{month}"))
     for group in ("category", "department", "channel", "agent"):
@@ -73,6 +80,8 @@ def main() -> None:
             f"API breakdown by {group}, last month",
             page(client, f"/api/v1/reports/breakdown?{month}&group={group}"),
         )
+    timed("API trend: 26 weeks and 8 forecast", page(client, "/api/v1/reports/trend"))
+    timed("API hot spots, last month", page(client, f"/api/v1/reports/hotspots?{month}"))
     timed("reports page, last month", page(client, f"/reports/?{month}&group=category"))
     start = last.start.date()
     timed("monthly report content", lambda: periodic.report_content(kind="monthly", start=start))

@@ -118,6 +118,12 @@ def database_from_url(url: str) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: Kesu's queries are short aggregations over indexed ranges, where compiling
+        # them costs more than it saves (200 ms of a 500 ms report query at 10M cases,
+        # bench/README.md).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

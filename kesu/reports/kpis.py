@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.models import Complaint, ComplaintEvent
-from kesu.reports.measures import Period
+from kesu.reports.measures import OPEN, Period
 from kesu.reports.models import BusinessVolume
 
 # What a breakdown may group by, and the column that names each group.
@@ -248,8 +248,11 @@ def compute(
         # Open at the period's end: not closed at all, or closed only after the end. Two
         # queries, each an index range on closed_at (the second is empty for a period that
         # has not ended yet).
-        before_end = cases.filter(received_at__lt=period.end).exclude(status="not_accepted")
-        add(_grouped(before_end.filter(closed_at__isnull=True), group, n=Count("pk")), "backlog")
+        # Open now is named by status, so the (status, received_at) index serves it; a case
+        # closed has its closing time (a reopened one loses it), and not-accepted cases are
+        # no backlog.
+        before_end = cases.filter(received_at__lt=period.end)
+        add(_grouped(before_end.filter(status__in=OPEN), group, n=Count("pk")), "backlog")
         add(
             _grouped(before_end.filter(closed_at__gte=period.end), group, n=Count("pk")),
             "backlog",

@@ -95,3 +95,29 @@ def test_filters_narrow_the_list(firm, cases):
     assert numbers(q=bj_new[-6:]) == {bj_new}
     assert numbers(q="13800138000") == {bj_new, bj_assigned}
     assert numbers(channel="email") == set()
+
+
+def test_head_office_needs_no_filter_but_a_second_company_keeps_its_cases(firm, cases):
+    """The head office's subtree holds every unit, so its scope is no filter at all (the
+    reports then read index ranges alone). Once another company shares the installation,
+    the filter is back and that company's cases stay out."""
+    from django.db.models import Q
+
+    from kesu.accounts.models import OrgUnit
+    from kesu.complaints.access import complaint_scope_q
+    from kesu.complaints.models import Complaint
+
+    executive = firm.people.executive
+    assert complaint_scope_q(executive) == Q()
+    other = OrgUnit.objects.create(code="other-co", name="另一家公司", kind="company")
+    theirs = receive(firm, contact_phone="13900000009")
+    Complaint.objects.filter(pk=theirs.pk).update(intake_unit=other, org_unit=None)
+    assert complaint_scope_q(executive) != Q()
+    listed = set(
+        complaint_list_for_user(user=executive, filters=ComplaintFilters()).values_list(
+            "number", flat=True
+        )
+    )
+    assert listed == {case.number for case in cases.values()}
+    with pytest.raises(NotFound):
+        complaint_get_for_user(number=theirs.number, user=executive)
