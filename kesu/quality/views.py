@@ -243,7 +243,9 @@ def staff_performance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     default = {"start": today.replace(day=1) - dt.timedelta(days=1), "end": today}
     default["start"] = default["start"].replace(day=1)
-    form = LeagueForm(request.GET or None, initial={**default, "rank": "handled"})
+    # What the query leaves out keeps its default (a link may name only the ranking).
+    given = {"start": default["start"].isoformat(), "end": default["end"].isoformat()}
+    form = LeagueForm({**given, **request.GET.dict()} if request.GET else None, initial=default)
     start, end, rank = default["start"], default["end"], "handled"
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -156,6 +156,8 @@ def test_staff_performance_page_and_its_download(client, firm, closed):
     assert ranked.status_code == 200 and 'aria-sort="descending"' in ranked.content.decode()
     bad = client.get("/quality/performance/?start=2026-11-01&end=2026-11-30&rank=shoe_size")
     assert bad.status_code == 422
+    # a link naming only the ranking takes the default period
+    assert client.get("/quality/performance/?rank=reopen_rate").status_code == 200
 
 
 def test_the_manager_reviews_their_quarter_on_the_page(client, firm, closed):
