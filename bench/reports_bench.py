@@ -15,6 +15,7 @@ org units. The table in bench/README.md takes the best of three.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -83,6 +84,11 @@ def main() -> None:
     timed("API trend: 26 weeks and 8 forecast", page(client, "/api/v1/reports/trend"))
     timed("API hot spots, last month", page(client, f"/api/v1/reports/hotspots?{month}"))
     timed("reports page, last month", page(client, f"/reports/?{month}&group=category"))
+    last_day = (last.end - dt.timedelta(days=1)).date()
+    timed(
+        "league tables, last month",
+        page(client, f"/quality/performance/?start={last.start.date()}&end={last_day}"),
+    )
     start = last.start.date()
     timed("monthly report content", lambda: periodic.report_content(kind="monthly", start=start))
     content = periodic.report_content(kind="monthly", start=start)

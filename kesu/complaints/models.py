@@ -423,6 +423,8 @@ class ComplaintEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "sequence"], name="unique_event_sequence")
         ]
+        # The league tables read one kind of event in a period (answers, reopenings).
+        indexes = [models.Index(fields=["type", "created_at"], name="event_type_time")]
 
     def __str__(self) -> str:
         return f"{self.complaint_id}#{self.sequence} {self.type}"

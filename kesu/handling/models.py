@@ -363,7 +363,7 @@ class Accountability(models.Model):
     )
     note = models.TextField(_("reasons"), blank=True)
     recorded_by = _by(_("recorded by"))
-    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_at = models.DateTimeField(_("recorded at"), db_index=True)
     approved_by = _by(_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 

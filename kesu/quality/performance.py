@@ -69,7 +69,11 @@ def _share(part: int, whole: int) -> float | None:
 def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row], list[Row]]:
     """(staff rows, department rows) over the cases `user` may see."""
     since, until = _bounds(start, end)
-    cases = Complaint.objects.filter(complaint_scope_q(user))
+    scope = complaint_scope_q(user)
+    cases = Complaint.objects.filter(scope)
+    # Events, checks and findings of the cases in scope; for a reader who sees every case,
+    # no IN over the whole case table.
+    within = {} if scope == Q() else {"complaint__in": cases}
     staff: dict[int, Row] = {}
     units: dict[int, Row] = {}
 
@@ -80,7 +84,7 @@ def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row],
         return units.setdefault(pk, Row(key=str(pk), name=name))
 
     answers = ComplaintEvent.objects.filter(
-        complaint__in=cases, type="answered", created_at__gte=since, created_at__lt=until
+        **within, type="answered", created_at__gte=since, created_at__lt=until
     )
     for row in answers.values("actor", "actor__display_name", "actor__username").annotate(
         n=Count("complaint", distinct=True)
@@ -113,7 +117,7 @@ def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row],
             if row[group]:
                 target(row[group], row[name]).satisfaction = round(float(row["avg"]), 2)
         reopened = ComplaintEvent.objects.filter(
-            complaint__in=cases, type="reopened", created_at__gte=since, created_at__lt=until
+            **within, type="reopened", created_at__gte=since, created_at__lt=until
         )
         for row in reopened.values(f"complaint__{group}", f"complaint__{name}").annotate(
             n=Count("pk")
@@ -123,7 +127,7 @@ def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row],
                 entry = target(key, row[f"complaint__{name}"])
                 entry.reopen_rate = _share(row["n"], entry.handled) if entry.handled else None
         checked = CheckedCase.objects.filter(
-            complaint__in=cases, reviewed_at__gte=since, reviewed_at__lt=until, score__isnull=False
+            **within, reviewed_at__gte=since, reviewed_at__lt=until, score__isnull=False
         )
         for row in checked.values(f"complaint__{group}", f"complaint__{name}").annotate(
             avg=Avg("score")
@@ -135,9 +139,7 @@ def performance(*, user: User, start: dt.date, end: dt.date) -> tuple[list[Row],
                 )
 
     findings = (
-        Accountability.objects.filter(
-            complaint__in=cases, recorded_at__gte=since, recorded_at__lt=until
-        )
+        Accountability.objects.filter(**within, recorded_at__gte=since, recorded_at__lt=until)
         .select_related("penalty", "complaint__org_unit")
         .prefetch_related("staff")
     )
